@@ -1,0 +1,125 @@
+"""The checklist definition schema (检查表): the public contract for every plugin and department.
+
+A checklist is data, never code. Plugins ship these as YAML/TOML files; departments publish them
+through the API. Structural typing is done by msgspec; the rules msgspec cannot express (unique
+codes, consistent points, ranges) live in ``checklists.validation``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+Industry = Literal[
+    "coal",
+    "non_coal_mine",
+    "hazchem",
+    "fireworks",
+    "construction",
+    "fire",
+    "road_transport",
+    "industrial_trade",
+    "special_equipment",
+    "other",
+]
+Scale = Literal["large_medium", "small_micro"]
+HighRiskFlag = Literal[
+    "metallurgy",  # 金属冶炼
+    "dust_explosion",  # 粉尘涉爆
+    "hazardous_process",  # 涉重点监管危险化工工艺
+    "confined_space",  # 有限空间作业
+    "labour_intensive",  # 劳动密集型
+    "factory_in_factory",  # 厂中厂
+]
+AnswerKind = Literal["pass_fail", "number", "text", "photo"]
+
+CHECKLIST_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
+SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
+ITEM_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
+
+
+class _Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit_defaults=True):
+    """Unknown keys are errors: a typo in a definition must not be silently ignored."""
+
+
+class LegalBasis(_Strict):
+    """依据: the document and article an item is drawn from."""
+
+    document: NonEmpty
+    article: str = ""
+
+
+class Answer(_Strict):
+    """How an item is answered.
+
+    ``pass_fail``: pass / fail / na. ``number``: a measured value; a value outside
+    ``[min, max]`` is a failed item. ``text``: free text, never a failure by itself.
+    ``photo``: the answer is a photo; the item fails only if marked failed.
+    """
+
+    kind: AnswerKind = "pass_fail"
+    min: float | None = None
+    max: float | None = None
+    unit: str = ""
+    allow_na: bool = True
+
+
+class Item(_Strict):
+    """检查项: one question an inspector answers."""
+
+    code: Annotated[str, msgspec.Meta(pattern=ITEM_CODE_PATTERN)]
+    text: NonEmpty
+    basis: list[LegalBasis]
+    answer: Answer = msgspec.field(default_factory=Answer)
+    required: bool = True
+    photo_required: bool = False
+    major_hazard: bool = False
+    rectification_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 30
+    points: Annotated[float, msgspec.Meta(ge=0)] = 0
+    guidance: str = ""
+
+
+class Section(_Strict):
+    """A group of items, e.g. 通风管理."""
+
+    code: Annotated[str, msgspec.Meta(pattern=ITEM_CODE_PATTERN)]
+    title: NonEmpty
+    items: list[Item]
+    points: float | None = None
+
+
+class AppliesTo(_Strict):
+    """Which enterprises a checklist applies to. Empty lists mean no restriction."""
+
+    scales: list[Scale] = msgspec.field(default_factory=list)
+    high_risk_flags: list[HighRiskFlag] = msgspec.field(default_factory=list)
+
+
+class Source(_Strict):
+    """A document the checklist draws on, listed once for the whole checklist."""
+
+    document: NonEmpty
+    issued_by: str = ""
+    number: str = ""
+    effective: str = ""
+
+
+class Checklist(_Strict):
+    """检查表: a versioned list of items. Identity is ``id`` + ``version``."""
+
+    id: Annotated[str, msgspec.Meta(pattern=CHECKLIST_ID_PATTERN, max_length=128)]
+    version: Annotated[str, msgspec.Meta(pattern=SEMVER_PATTERN)]
+    title: NonEmpty
+    industry: Industry
+    sections: list[Section]
+    description: str = ""
+    applies_to: AppliesTo = msgspec.field(default_factory=AppliesTo)
+    sources: list[Source] = msgspec.field(default_factory=list)
+    total_points: float | None = None
+
+    def items(self) -> list[Item]:
+        """Every item in section order."""
+        return [item for section in self.sections for item in section.items]

@@ -1,0 +1,1 @@
+"""The tablet sync protocol: push, pull, cursors, conflicts, attachments."""
