@@ -147,7 +147,8 @@ def _locate(root_type: Any, data: Any, text: str) -> tuple[str, str]:
             tp = args[1] if len(args) == 2 else Any
             key = _failing_key(node, tp)
             node = node.get(key) if isinstance(node, dict) and key is not None else None
-            resolved.append(f"[{msgspec.json.encode(key).decode()}]" if key is not None else "[...]")
+            shown = msgspec.json.encode(key).decode() if key is not None else "..."
+            resolved.append(f"[{shown}]")
     field = "".join(resolved)
     for prefix in ("Object missing required field `", "Object contains unknown field `"):
         if message.startswith(prefix):

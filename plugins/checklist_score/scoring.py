@@ -70,7 +70,9 @@ def item_outcome(item: Item, answer: ItemAnswer) -> tuple[Outcome, str]:
         low, high = item.answer.min, item.answer.max
         unit = item.answer.unit
         if (low is not None and answer.value < low) or (high is not None and answer.value > high):
-            bounds = f"[{fmt(low) if low is not None else '-∞'}, {fmt(high) if high is not None else '+∞'}]"
+            low_text = fmt(low) if low is not None else "-∞"
+            high_text = fmt(high) if high is not None else "+∞"
+            bounds = f"[{low_text}, {high_text}]"
             return "fail", f"测量值 {fmt(answer.value)}{unit} 超出允许范围 {bounds}{unit}"
         if answer.status == "fail":
             return "fail", "检查人员判定不合格"

@@ -69,7 +69,9 @@ class DualPreventionEvaluator:
         for code in input.items:
             if code not in items:
                 raise EvaluationInputError(
-                    _item_field(code), f"the standard has no item {code!r}", f"评估标准中没有评估要点 {code}"
+                    _item_field(code),
+                    f"the standard has no item {code!r}",
+                    f"评估标准中没有评估要点 {code}",
                 )
         veto_items = {veto.code: veto for veto in std.vetoes}
         earned = applicable = 0.0
@@ -137,7 +139,8 @@ class DualPreventionEvaluator:
             veto = veto_items.get(found.code)
             if veto is None:
                 raise EvaluationInputError(
-                    f"vetoes[{v}].code", f"the standard has no veto item {found.code!r}",
+                    f"vetoes[{v}].code",
+                    f"the standard has no veto item {found.code!r}",
                     f"评估标准中没有否决项 {found.code}",
                 )
             reason = veto.text + (f"（{found.note}）" if found.note else "")
@@ -158,7 +161,9 @@ class DualPreventionEvaluator:
             passed=passed,
             deductions=deductions,
             vetoes=vetoes,
-            explanation=self._explain(earned, applicable, percent, na_items, deductions, vetoes, band.label),
+            explanation=self._explain(
+                earned, applicable, percent, na_items, deductions, vetoes, band.label
+            ),
             details={
                 "standard": std.id,
                 "standard_version": std.version,
@@ -166,25 +171,38 @@ class DualPreventionEvaluator:
                 "total_points": std.total_points,
                 "not_applicable_items": na_items,
                 "not_applicable_points": round2(std.total_points - applicable),
-                "elements": {k: {n: round2(x) for n, x in v.items()} for k, v in per_element.items()},
+                "elements": {
+                    code: {name: round2(x) for name, x in figures.items()}
+                    for code, figures in per_element.items()
+                },
                 "items": per_item,
             },
         )
 
-    def _explain(self, earned, applicable, percent, na_items, deductions, vetoes, label) -> list[str]:
+    def _explain(
+        self,
+        earned: float,
+        applicable: float,
+        percent: float,
+        na_items: list[str],
+        deductions: list[Deduction],
+        vetoes: list[Veto],
+        label: str,
+    ) -> list[str]:
+        """The result in Chinese lines: formula, deductions, vetoes, pass line, conclusion."""
         std = self.standard
         lines = [f"《{std.title}》（版本 {std.version}）"]
         if std.provisional:
             lines.append("注意：本标准为暂行编码，并非官方评分表，评估结果仅供参考")
+        na_points = fmt(std.total_points - applicable)
         lines.append(
-            f"总分 {fmt(std.total_points)} 分，缺项 {len(na_items)} 项（{fmt(std.total_points - applicable)} 分）"
-            f"不计入，应得分 {fmt(applicable)} 分，累计得分 {fmt(earned)} 分"
+            f"总分 {fmt(std.total_points)} 分，缺项 {len(na_items)} 项（{na_points} 分）不计入，"
+            f"应得分 {fmt(applicable)} 分，累计得分 {fmt(earned)} 分"
         )
         lines.append(f"实际得分 = {fmt(earned)} / {fmt(applicable)} × 100 = {fmt(percent)}")
         lines += [f"扣分：{d.item} 扣 {fmt(d.points)} 分：{d.reason}" for d in deductions]
         lines += [f"否决项：{v.item} {v.reason}，评估结论为不合格" for v in vetoes]
-        lines.append(
-            f"合格线 {fmt(std.pass_percent)} 分；" + "；".join(f"{b.label} ≥ {fmt(b.min)}" for b in std.grades[:-1])
-        )
+        bands = "；".join(f"{b.label} ≥ {fmt(b.min)}" for b in std.grades[:-1])
+        lines.append(f"合格线 {fmt(std.pass_percent)} 分；{bands}")
         lines.append(f"评估结论：{label}")
         return lines

@@ -121,6 +121,8 @@ class EfficiencyEvaluator:
             explanation=lines,
             details={
                 "indicators": per_indicator,
-                "grades": [{"grade": b.grade, "label": b.label, "min": b.min} for b in config.grades],
+                "grades": [
+                    {"grade": b.grade, "label": b.label, "min": b.min} for b in config.grades
+                ],
             },
         )

@@ -56,6 +56,8 @@ def risk_result(
         details={
             "factors": {name: {"value": v, "label": lab} for name, _, v, lab in factors},
             "band": band,
-            "thresholds": {lvl: {"min": c.min, "inclusive": c.inclusive} for lvl, c in bands.cuts()},
+            "thresholds": {
+                lvl: {"min": cut.min, "inclusive": cut.inclusive} for lvl, cut in bands.cuts()
+            },
         },
     )
