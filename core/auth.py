@@ -17,7 +17,6 @@ from core.context import Context
 from core.devices import Device
 from core.errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
 from core.ids import canonical_uuid
-from core.passwords import check_password_async
 from core.scope import Principal
 from core.sessions import AuthSession, RefreshToken
 from core.tokens import TokenInvalid, decode_access_token, expiry, issue_access_token, new_refresh_token, token_hash
@@ -65,7 +64,7 @@ async def login(ctx: Context, username: str, password: str, device_id: str | Non
             code="account_locked",
             headers={"Retry-After": str(seconds)},
         )
-    ok = await check_password_async(password, user.password_hash if user else None)
+    ok = await ctx.passwords.check_async(password, user.password_hash if user else None)
     if user is None or not ok or not user.active:
         if user is not None:
             await _record_failure(ctx, user, now)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from core.clock import Clock
 from core.database import Database
+from core.passwords import Passwords
 from core.settings import Settings
 
 
@@ -17,3 +18,8 @@ class Context:
     settings: Settings
     secret: str
     clock: Clock = field(default_factory=Clock)
+    passwords: Passwords = field(init=False)
+
+    def __post_init__(self) -> None:
+        s = self.settings
+        self.passwords = Passwords(time_cost=s.argon2_time_cost, memory_kib=s.argon2_memory_kib, parallelism=s.argon2_parallelism)

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.context import Context
 from core.enterprise_service import create_in_session, update_in_session
 from core.enterprises import Enterprise
-from core.errors import AppError, InvalidInput
+from core.errors import AppError, InvalidInput, field_path_of
 from core.permissions import require
 from core.scope import Principal
 from core.vocabulary import HIGH_RISK_FLAG_LABELS, INDUSTRY_LABELS, RISK_LEVEL_LABELS, SCALE_LABELS
@@ -119,8 +119,7 @@ def _row_error(row: int, exc: Exception) -> ImportRowError:
     if isinstance(exc, AppError):
         return ImportRowError(row, exc.field, exc.message, exc.message_zh or exc.message)
     message = str(exc)
-    match = re.search(r"at `\$\.([^`]+)`", message)
-    field = match.group(1) if match else None
+    field = field_path_of(message)
     return ImportRowError(row, field, message, f"字段 {field or ''} 格式错误：{message}")
 
 

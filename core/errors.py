@@ -6,7 +6,11 @@ Chinese first) and, for bad input, the ``field`` path it is about.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+_AT_PATH = re.compile(r"at `\$\.?([^`]*)`")
+_NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]*)`")
 
 
 class AppError(Exception):
@@ -97,3 +101,17 @@ class RetryLater(AppError):
 def not_found(what: str, what_zh: str) -> NotFound:
     """The one 404 used for both absent and out-of-scope records."""
     return NotFound(f"{what} not found", f"{what_zh}不存在或无权访问")
+
+
+def field_path_of(message: str) -> str | None:
+    """The field path a msgspec validation message is about.
+
+    msgspec says "… - at `$.a[0].b`", "Object contains unknown field `x`" or "Object missing required
+    field `x`" (the latter two relative to the path, when one is given).
+    """
+    at = _AT_PATH.search(message)
+    parts = [at.group(1)] if at and at.group(1) else []
+    named = _NAMED_FIELD.search(message)
+    if named:
+        parts.append(named.group(1))
+    return ".".join(parts) or None

@@ -1,4 +1,8 @@
-"""Password hashing with argon2id (argon2-cffi), run off the event loop because it is slow on purpose."""
+"""Password hashing with argon2id (argon2-cffi), run off the event loop because it is slow on purpose.
+
+The cost parameters are settings: production keeps the library's recommended values; tests lower
+them so a suite that logs in hundreds of times stays fast.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +10,30 @@ import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
-# Verified against when the username is unknown, so timing does not reveal which usernames exist.
-_DUMMY_HASH = _hasher.hash("anjian-no-such-user")
 
-MIN_PASSWORD_LENGTH = 8
+class Passwords:
+    """Hashes and checks passwords with the configured argon2id cost."""
 
+    def __init__(self, *, time_cost: int, memory_kib: int, parallelism: int) -> None:
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+        # Checked when the username is unknown, so timing does not reveal which usernames exist.
+        self._dummy = self._hasher.hash("anjian-no-such-user")
 
-def hash_password(password: str) -> str:
-    """An argon2id hash of ``password``."""
-    return _hasher.hash(password)
+    def hash(self, password: str) -> str:
+        """An argon2id hash of ``password``."""
+        return self._hasher.hash(password)
 
+    def check(self, password: str, password_hash: str | None) -> bool:
+        """Whether ``password`` matches; False for a missing or malformed hash."""
+        try:
+            return self._hasher.verify(password_hash or self._dummy, password) and password_hash is not None
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
 
-def check_password(password: str, password_hash: str | None) -> bool:
-    """Whether ``password`` matches; False for a malformed hash."""
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    async def hash_async(self, password: str) -> str:
+        """``hash`` in a worker thread."""
+        return await anyio.to_thread.run_sync(self.hash, password)
 
-
-async def check_password_async(password: str, password_hash: str | None) -> bool:
-    """``check_password`` in a worker thread."""
-    return await anyio.to_thread.run_sync(check_password, password, password_hash)
-
-
-async def hash_password_async(password: str) -> str:
-    """``hash_password`` in a worker thread."""
-    return await anyio.to_thread.run_sync(hash_password, password)
+    async def check_async(self, password: str, password_hash: str | None) -> bool:
+        """``check`` in a worker thread."""
+        return await anyio.to_thread.run_sync(self.check, password, password_hash)

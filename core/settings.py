@@ -33,6 +33,9 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     login_max_failures: Annotated[int, msgspec.Meta(ge=1)] = 5
     login_lockout_seconds: Annotated[int, msgspec.Meta(ge=1)] = 900
     login_failure_delay: Annotated[float, msgspec.Meta(ge=0, le=10)] = 0.5
+    argon2_time_cost: Annotated[int, msgspec.Meta(ge=1)] = 3
+    argon2_memory_kib: Annotated[int, msgspec.Meta(ge=8)] = 65536
+    argon2_parallelism: Annotated[int, msgspec.Meta(ge=1)] = 4
     max_body_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 20 * 1024 * 1024
     plugins_disabled: list[str] = msgspec.field(default_factory=list)
     plugins_strict: bool = False

@@ -10,7 +10,6 @@ from core.context import Context
 from core.devices import Device
 from core.enterprises import Enterprise
 from core.errors import Conflict, InvalidInput, not_found
-from core.passwords import hash_password_async
 from core.permissions import require
 from core.regions import Grid, Region
 from core.scope import Principal
@@ -37,7 +36,7 @@ async def _check_scope_fields(session, role: str, region_code: str | None, grid_
 
 async def create_user(ctx: Context, actor: Actor, data: UserIn) -> UserOut:
     """Create a user; the actor is audited (the CLI passes the system actor)."""
-    password_hash = await hash_password_async(data.password)
+    password_hash = await ctx.passwords.hash_async(data.password)
     now = ctx.clock.now()
     async with ctx.db.write() as session:
         if (await session.exec(select(User.id).where(User.username == data.username))).first():
@@ -58,7 +57,7 @@ async def update_user(ctx: Context, principal: Principal, user_id: str, patch: U
     require(principal.role, "user.manage")
     changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
     if "password" in changes:
-        changes["password_hash"] = await hash_password_async(changes.pop("password"))
+        changes["password_hash"] = await ctx.passwords.hash_async(changes.pop("password"))
     now = ctx.clock.now()
     async with ctx.db.write() as session:
         user = await session.get(User, user_id)

@@ -56,10 +56,37 @@ async def _drop_pg_database(dsn: str, name: str) -> None:
         await conn.close()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> str:  # type: ignore[no-untyped-def]
+    """A SQLite file migrated once per test session; each test starts from a copy of it."""
+    import asyncio
+
+    from core.bootstrap import prepare_database
+    from core.database import Database
+
+    path = tmp_path_factory.mktemp("template") / "template.db"
+
+    async def build() -> None:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        try:
+            await prepare_database(db)
+            async with db.engine.connect() as conn:
+                await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            await db.dispose()
+
+    asyncio.run(build())
+    return str(path)
+
+
 @pytest.fixture
-def db_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
-    """A fresh SQLite database file."""
-    return f"sqlite+aiosqlite:///{tmp_path}/anjian.db"
+def db_url(tmp_path, sqlite_template) -> str:  # type: ignore[no-untyped-def]
+    """A fresh SQLite database file (a copy of the migrated template)."""
+    import shutil
+
+    target = tmp_path / "anjian.db"
+    shutil.copyfile(sqlite_template, target)
+    return f"sqlite+aiosqlite:///{target}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -87,7 +114,8 @@ def clock() -> FrozenClock:
 def make_settings(db_url: str, data_dir: str, **overrides: Any) -> Settings:
     """Settings for tests: fast (no login delay), no scheduler, an explicit secret."""
     values: dict[str, Any] = dict(
-        database_url=db_url, data_dir=data_dir, secret_key=SECRET, login_failure_delay=0.0, run_scheduler=False, plugins_strict=False
+        database_url=db_url, data_dir=data_dir, secret_key=SECRET, login_failure_delay=0.0, run_scheduler=False, plugins_strict=False,
+        argon2_time_cost=1, argon2_memory_kib=64, argon2_parallelism=1,
     )
     values.update(overrides)
     return Settings(**values)

@@ -7,33 +7,20 @@ Retry-After; anything unexpected is logged and answered as a generic 500 without
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from core.errors import AppError, RetryLater
+from core.errors import AppError, RetryLater, field_path_of
 
 log = logging.getLogger("anjian.errors")
-_PATH = re.compile(r"at `\$\.?([^`]*)`")
-_UNKNOWN = re.compile(r"unknown field `([^`]*)`")
 _RETRYABLE = ("database is locked", "disk is full", "database or disk is full", "no space left", "deadlock detected", "could not serialize")
 
 
 def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response[dict[str, Any]]:
     return Response(content=body, status_code=status, media_type=MediaType.JSON, headers=headers)
-
-
-def _field_path(message: str) -> str | None:
-    """The dotted field path a msgspec message is about ("… - at `$.a.b`", "unknown field `x`")."""
-    match = _PATH.search(message)
-    parts = [match.group(1)] if match and match.group(1) else []
-    unknown = _UNKNOWN.search(message)
-    if unknown:
-        parts.append(unknown.group(1))
-    return ".".join(parts) or None
 
 
 def app_error_handler(_: Request, exc: AppError) -> Response[dict[str, Any]]:
@@ -50,9 +37,9 @@ def validation_handler(_: Request, exc: ValidationException) -> Response[dict[st
         if isinstance(extra, dict):
             message = str(extra.get("message") or message)
             key = extra.get("key")
-            field = _field_path(message) or (key if key not in (None, "data") else None)
+            field = field_path_of(message) or (key if key not in (None, "data") else None)
             break
-    field = field or _field_path(detail)
+    field = field or field_path_of(detail)
     body = {"code": "validation_error", "message": message, "message_zh": f"请求数据不合法：{message}"}
     if field:
         body["field"] = field
