@@ -99,7 +99,7 @@ def translate(reason: str, path: str) -> tuple[str, str, str]:
     if m := re.fullmatch(r"Expected `(\w+)` of length <= (\d+)", reason):
         return path, f"is longer than {m.group(2)} characters", f"长度不能超过 {m.group(2)} 个字符"
     if m := re.fullmatch(r"Expected `str` matching regex '(.+)'", reason):
-        pattern = m.group(1)
+        pattern = m.group(1).replace("\\\\", "\\")  # msgspec shows the regex with backslashes doubled
         en_hint, zh_hint = _PATTERN_HINTS.get(pattern, (f"text matching {pattern}", f"应匹配 {pattern}"))
         return path, f"has the wrong form: expected {en_hint}", f"格式不正确：{zh_hint}"
     if m := re.fullmatch(r"Expected `(\w+)` (>=|<=|>|<) (\S+)", reason):
