@@ -114,17 +114,25 @@ def load_entry_point(
         "distribution": dist.name if dist is not None else "",
         "version": dist.version if dist is not None else "",
     }
+    if name in registry.records:
+        # The name is taken (a built-in, or another distribution): report this one under a name
+        # of its own and leave the first untouched.
+        owner = registry.records[name]
+        clash = f"{name} ({details['distribution'] or entry_point.value})"
+        registry.record(clash, "entry_point", **details)
+        registry.fail(
+            clash,
+            "register",
+            f"plugin name {name!r} is already used by {owner.source} {owner.module or owner.name}; not loaded",
+        )
+        return False
     if name in disabled:
-        if name not in registry.records:
-            registry.record(name, "entry_point", **details).disabled = True
+        registry.record(name, "entry_point", **details).disabled = True
         return False
     try:
         plugin = entry_point.load()
     except Exception as exc:  # noqa: BLE001 - a plugin's import error must not stop the server
-        if name in registry.records:
-            registry.fail(name, "import", f"a second plugin named {name!r} ({entry_point.value}) failed to import: {exc!r}")
-        else:
-            registry.record(name, "entry_point", **details)
-            registry.fail(name, "import", exc)
+        registry.record(name, "entry_point", **details)
+        registry.fail(name, "import", exc)
         return False
     return registry.register(plugin, name, source="entry_point", **details)

@@ -187,8 +187,11 @@ class PluginRegistry:
                 self._add_evaluator(outcome.plugin_name, index, entry)
 
     def _call_contribution(self, hook_name: str) -> list[ImplOutcome]:
+        """Outcomes in registration order, so on a clash the earlier plugin (a built-in) keeps its name."""
+        order = {name: index for index, name in enumerate(self.records)}
         good: list[ImplOutcome] = []
-        for outcome in call_each(self.pm, hook_name, {}):
+        outcomes = sorted(call_each(self.pm, hook_name, {}), key=lambda o: order.get(o.plugin_name, len(order)))
+        for outcome in outcomes:
             value = outcome.value
             if outcome.error is not None:
                 self.fail(outcome.plugin_name, hook_name, outcome.error)
