@@ -11,27 +11,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
-Industry = Literal[
-    "coal",
-    "non_coal_mine",
-    "hazchem",
-    "fireworks",
-    "construction",
-    "fire",
-    "road_transport",
-    "industrial_trade",
-    "special_equipment",
-    "other",
-]
-Scale = Literal["large_medium", "small_micro"]
-HighRiskFlag = Literal[
-    "metallurgy",  # 金属冶炼
-    "dust_explosion",  # 粉尘涉爆
-    "hazardous_process",  # 涉重点监管危险化工工艺
-    "confined_space",  # 有限空间作业
-    "labour_intensive",  # 劳动密集型
-    "factory_in_factory",  # 厂中厂
-]
+from core.vocabulary import HighRiskFlag, Industry, Scale
+
 AnswerKind = Literal["pass_fail", "number", "text", "photo"]
 
 CHECKLIST_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"

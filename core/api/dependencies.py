@@ -1,0 +1,23 @@
+"""Dependencies every controller uses: the service context and the authenticated principal."""
+
+from __future__ import annotations
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from core.context import Context
+from core.scope import Principal
+
+
+def provide_ctx(state: State) -> Context:
+    """The app's service context (built by the app factory)."""
+    return state.ctx
+
+
+def provide_principal(request: Request) -> Principal:
+    """The caller, set by the token middleware."""
+    return request.user
+
+
+DEPENDENCIES = {"ctx": Provide(provide_ctx, sync_to_thread=False), "principal": Provide(provide_principal, sync_to_thread=False)}

@@ -1,0 +1,141 @@
+"""The audit log (审计日志): append-only, each entry chained to the previous one by a hash.
+
+An entry is written in the same transaction as the change it records, so there is never a change
+without its entry. Appends are serialised (SQLite's write lock; a PostgreSQL advisory lock) so the
+chain has no forks. ``verify_chain`` recomputes every hash and names the first broken entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import JSON, BigInteger, Column, Integer, String, text
+from sqlmodel import Field, SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.db_types import UTCDateTime
+
+GENESIS_HASH = "0" * 64
+_AUDIT_LOCK_KEY = 0x616E6A69616E01  # "anjian" + 1: the advisory lock serialising appends
+_SEQ_TYPE = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what to which record, when, with the before and after states."""
+
+    __tablename__ = "audit_entry"
+
+    seq: int | None = Field(default=None, sa_column=Column(_SEQ_TYPE, primary_key=True, autoincrement=True))
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    actor_id: str | None = Field(default=None, max_length=36, index=True)
+    actor_name: str = Field(default="", max_length=64)
+    action: str = Field(max_length=64, index=True)
+    entity: str = Field(max_length=32)
+    entity_id: str = Field(default="", max_length=128, index=True)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+
+
+class Actor(msgspec.Struct, frozen=True):
+    """Who acts: a user, or the system itself (scheduler, CLI)."""
+
+    id: str | None
+    name: str
+
+
+SYSTEM = Actor(id=None, name="system")
+
+
+def _entry_hash(prev_hash: str, entry: AuditEntry) -> str:
+    payload = msgspec.json.encode(
+        {
+            "prev": prev_hash,
+            "at": entry.at.isoformat(),
+            "actor_id": entry.actor_id,
+            "actor_name": entry.actor_name,
+            "action": entry.action,
+            "entity": entry.entity,
+            "entity_id": entry.entity_id,
+            "before": entry.before,
+            "after": entry.after,
+        },
+        order="sorted",
+    )
+    return hashlib.sha256(payload).hexdigest()
+
+
+def snapshot(obj: Any, *, exclude: frozenset[str] = frozenset({"password_hash"})) -> dict[str, Any]:
+    """A JSON-safe dict of a record for before/after (secrets left out)."""
+    data = obj.model_dump() if hasattr(obj, "model_dump") else dict(obj)
+    return msgspec.to_builtins({k: v for k, v in data.items() if k not in exclude})
+
+
+async def append_audit(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: str = "",
+    at: datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an entry in the caller's (write) transaction."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        await session.exec(text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=_AUDIT_LOCK_KEY))  # type: ignore[call-overload]
+    last = (await session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.seq).desc()).limit(1))).first()
+    prev = last or GENESIS_HASH
+    entry = AuditEntry(
+        at=at,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+        prev_hash=prev,
+        hash="",
+    )
+    entry.hash = _entry_hash(prev, entry)
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+class ChainReport(msgspec.Struct):
+    """Result of verifying the chain: ``ok``, how many entries, and the first broken one if any."""
+
+    ok: bool
+    entries: int
+    broken_seq: int | None = None
+    reason: str | None = None
+
+
+async def verify_chain(session: AsyncSession, *, batch: int = 5000) -> ChainReport:
+    """Recompute every hash in order; report the first entry whose hash or link does not match."""
+    prev = GENESIS_HASH
+    count = 0
+    last_seq = 0
+    while True:
+        rows = (
+            await session.exec(
+                select(AuditEntry).where(col(AuditEntry.seq) > last_seq).order_by(col(AuditEntry.seq)).limit(batch)
+            )
+        ).all()
+        if not rows:
+            return ChainReport(ok=True, entries=count)
+        for entry in rows:
+            count += 1
+            if entry.prev_hash != prev:
+                return ChainReport(False, count, entry.seq, "link to the previous entry is broken (an entry was removed or reordered)")
+            if _entry_hash(prev, entry) != entry.hash:
+                return ChainReport(False, count, entry.seq, "content does not match its hash (the entry was edited)")
+            prev = entry.hash
+            last_seq = entry.seq or last_seq

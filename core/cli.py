@@ -1,0 +1,95 @@
+"""Core commands of the ``anjian`` CLI: users, demo data, audit verification."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import click
+import msgspec
+
+from core.audit import SYSTEM, verify_chain
+from core.bootstrap import prepare_database
+from core.context import Context
+from core.demo import build_demo
+from core.errors import AppError
+from core.settings import settings_from_env
+from core.user_service import create_user
+from core.vocabulary import INDUSTRIES, ROLES
+from core.wire import UserIn
+
+T = TypeVar("T")
+
+
+def run_with_context(build_context: Callable[..., Context], work: Callable[[Context], Awaitable[T]]) -> T:
+    """Run ``work`` against a migrated database, turning user errors into clean CLI errors."""
+    ctx = build_context(settings_from_env())
+
+    async def run() -> T:
+        try:
+            await prepare_database(ctx.db)
+            return await work(ctx)
+        finally:
+            await ctx.db.dispose()
+
+    try:
+        return asyncio.run(run())
+    except AppError as exc:
+        field = f" [{exc.field}]" if exc.field else ""
+        raise click.ClickException(f"{exc.message_zh or exc.message}{field} ({exc.message})") from exc
+    except msgspec.ValidationError as exc:
+        raise click.ClickException(f"输入不合法 invalid input: {exc}") from exc
+
+
+def register(cli: click.Group, build_context: Callable[..., Context]) -> None:
+    """Attach the core commands to the main group."""
+
+    @cli.group()
+    def user() -> None:
+        """Manage users."""
+
+    @user.command("create")
+    @click.argument("username")
+    @click.option("--role", required=True, type=click.Choice(ROLES))
+    @click.option("--region", "region_code", default=None, help="Region code of the user's scope (default: everywhere).")
+    @click.option("--industry", "industries", multiple=True, type=click.Choice(INDUSTRIES), help="Repeat for several; none = all.")
+    @click.option("--enterprise", "enterprise_id", default=None, help="Enterprise id (enterprise users).")
+    @click.option("--grid", "grid_code", default=None)
+    @click.option("--display-name", default="")
+    @click.password_option("--password", prompt="Password", help="Prompted when not given.")
+    def create(username: str, role: str, region_code: str | None, industries: tuple[str, ...], enterprise_id: str | None, grid_code: str | None, display_name: str, password: str) -> None:
+        """Create a user with a role and a scope."""
+        data: dict[str, Any] = dict(username=username, password=password, role=role, region_code=region_code, industries=list(industries), enterprise_id=enterprise_id, grid_code=grid_code, display_name=display_name)
+        out = run_with_context(build_context, lambda ctx: create_user(ctx, SYSTEM, msgspec.convert(data, UserIn)))
+        click.echo(f"created user {out.username} ({out.role}) id={out.id}")
+
+    @cli.command()
+    @click.option("--enterprises", default=240, show_default=True, help="How many demo enterprises.")
+    def demo(enterprises: int) -> None:
+        """Fill the database with a realistic demo county and one user of each role."""
+        result = run_with_context(build_context, lambda ctx: build_demo(ctx, enterprises=enterprises))
+        click.echo(f"demo: 广汉市 (510681), {result.grids} grids, {result.enterprises} new enterprises")
+        for username, role, password in result.credentials:
+            click.echo(f"  user {username:<14} role {role:<17} password {password}")
+        if result.skipped_users:
+            click.echo(f"  existing users kept (passwords unchanged): {', '.join(result.skipped_users)}")
+
+    @cli.group()
+    def audit() -> None:
+        """Audit log tools."""
+
+    @audit.command("verify")
+    def verify() -> None:
+        """Recompute the audit hash chain; exit 1 if any entry was edited, removed or reordered."""
+
+        async def work(ctx: Context):  # type: ignore[no-untyped-def]
+            async with ctx.db.read() as session:
+                return await verify_chain(session)
+
+        report = run_with_context(build_context, work)
+        if report.ok:
+            click.echo(f"audit chain intact: {report.entries} entries")
+        else:
+            click.echo(f"audit chain BROKEN at entry {report.broken_seq}: {report.reason}", err=True)
+            raise SystemExit(1)

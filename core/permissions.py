@@ -1,0 +1,39 @@
+"""What each role may do (DESIGN.md, "People and what they may do").
+
+Role checks answer 403; scope checks (``core.scope``) answer 404. Both run on every request.
+"""
+
+from __future__ import annotations
+
+from core.errors import Forbidden
+from core.vocabulary import ROLE_LABELS
+
+ALL_ROLES = frozenset(ROLE_LABELS)
+_STAFF = frozenset({"admin", "department_admin", "inspector", "evaluator", "viewer"})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "enterprise.read": ALL_ROLES,
+    "enterprise.write": frozenset({"admin", "department_admin"}),
+    "enterprise.import": frozenset({"admin", "department_admin"}),
+    "enterprise.override_uscc": frozenset({"admin"}),
+    "region.read": ALL_ROLES,
+    "grid.write": frozenset({"admin"}),
+    "user.manage": frozenset({"admin"}),
+    "device.manage": frozenset({"admin"}),
+    "audit.read": frozenset({"admin"}),
+    "staff.read": _STAFF,
+}
+
+
+def allowed(role: str, action: str) -> bool:
+    """Whether ``role`` may take ``action`` (unknown actions are never allowed)."""
+    return role in PERMISSIONS.get(action, frozenset())
+
+
+def require(role: str, action: str) -> None:
+    """Raise 403 unless ``role`` may take ``action``."""
+    if not allowed(role, action):
+        raise Forbidden(
+            f"role {role!r} may not perform {action!r}",
+            f"角色“{ROLE_LABELS.get(role, role)}”无权执行此操作（{action}）",
+        )

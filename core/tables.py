@@ -1,0 +1,3 @@
+"""Imports every core table module so ``SQLModel.metadata`` knows them (migrations, tests)."""
+
+from core import audit, changes, devices, enterprises, regions, sessions, users  # noqa: F401

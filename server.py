@@ -1,0 +1,119 @@
+"""anjian's entry points: the litestar app factory and the ``anjian`` command line. Wiring only."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import click
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+import core.tables  # noqa: F401  (registers every core table)
+from core import api as core_api
+from core import cli as core_cli
+from core.api.dependencies import DEPENDENCIES
+from core.api.errors import EXCEPTION_HANDLERS
+from core.api.security import AUTH_MIDDLEWARE
+from core.bootstrap import prepare_database
+from core.clock import Clock
+from core.context import Context
+from core.database import Database
+from core.secret import load_or_create_secret
+from core.settings import Settings, settings_from_env
+
+__version__ = "0.1.0"
+
+
+def build_context(settings: Settings, clock: Clock | None = None) -> Context:
+    """The services' context for these settings (used by the app and the CLI)."""
+    secret = load_or_create_secret(settings.data_dir, settings.secret_key)
+    return Context(db=Database(settings.database_url), settings=settings, secret=secret, clock=clock or Clock())
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="anjian 安检",
+        version=__version__,
+        description="安全生产检查：检查计划、离线检查表、隐患闭环、评估标准。Work-safety inspection server.",
+        components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}),
+        security=[{"bearer": []}],
+    )
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
+    """Build the app: settings in, nothing read from globals."""
+    settings = settings or settings_from_env()
+    ctx = build_context(settings, clock)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if settings.migrate_on_start:
+            await prepare_database(ctx.db)
+        try:
+            yield
+        finally:
+            await ctx.db.dispose()
+
+    return Litestar(
+        route_handlers=[*core_api.ROUTES],
+        dependencies=DEPENDENCIES,
+        middleware=[AUTH_MIDDLEWARE],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        openapi_config=_openapi(),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        request_max_body_size=settings.max_body_bytes,
+        state=State({"ctx": ctx, "settings": settings}),
+        lifespan=[lifespan],
+        logging_config=None,
+    )
+
+
+@click.group()
+@click.version_option(__version__, prog_name="anjian")
+def cli() -> None:
+    """anjian 安检 — work-safety inspection server."""
+
+
+@cli.command()
+@click.option("--host", default=None, help="Interface to listen on (ANJIAN_HOST).")
+@click.option("--port", type=int, default=None, help="Port (ANJIAN_PORT).")
+def serve(host: str | None, port: int | None) -> None:
+    """Run the server (migrates the database first)."""
+    import uvicorn
+
+    settings = settings_from_env()
+    logging.basicConfig(level=settings.log_level)
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level=settings.log_level.lower())
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply database migrations and load shipped regions."""
+    ctx = build_context(settings_from_env())
+
+    async def run() -> int:
+        try:
+            return await prepare_database(ctx.db)
+        finally:
+            await ctx.db.dispose()
+
+    added = asyncio.run(run())
+    click.echo(f"database is up to date ({added} regions added)")
+
+
+core_cli.register(cli, build_context)
+
+
+def main() -> None:
+    """Console entry point ``anjian``."""
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""Shared fixtures: settings on a fresh database, the app under a test client, users and tokens.
+
+``db_url`` is SQLite in a temporary directory. ``any_db_url`` runs a test on SQLite and, when
+``ANJIAN_TEST_PG_DSN`` is set, on a fresh PostgreSQL database (skipped with the reason otherwise).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from core.audit import SYSTEM
+from core.clock import FrozenClock
+from core.settings import Settings
+from core.user_service import create_user
+from core.wire import EnterpriseIn, UserIn
+from server import build_context, create_app
+
+PG_DSN_ENV = "ANJIAN_TEST_PG_DSN"
+PASSWORD = "correct-horse-battery"
+SECRET = "test-secret-" + "x" * 40
+
+
+def pg_dsn() -> str | None:
+    """The PostgreSQL DSN for tests (postgresql+asyncpg://…), or None."""
+    return os.environ.get(PG_DSN_ENV) or None
+
+
+async def _create_pg_database(dsn: str) -> tuple[str, str]:
+    import asyncpg
+
+    name = f"anjian_t_{uuid.uuid4().hex[:12]}"
+    plain = dsn.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(plain)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    base, _, _ = dsn.rpartition("/")
+    return f"{base}/{name}", name
+
+
+async def _drop_pg_database(dsn: str, name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """A fresh SQLite database file."""
+    return f"sqlite+aiosqlite:///{tmp_path}/anjian.db"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def any_db_url(request, tmp_path) -> AsyncIterator[str]:  # type: ignore[no-untyped-def]
+    """A fresh database on each engine anjian supports."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/anjian.db"
+        return
+    dsn = pg_dsn()
+    if not dsn:
+        pytest.skip(f"PostgreSQL variant: set {PG_DSN_ENV}=postgresql+asyncpg://user@host:port/db to run it")
+    url, name = await _create_pg_database(dsn)
+    try:
+        yield url
+    finally:
+        await _drop_pg_database(dsn, name)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """Test time, moved by hand."""
+    return FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+
+
+def make_settings(db_url: str, data_dir: str, **overrides: Any) -> Settings:
+    """Settings for tests: fast (no login delay), no scheduler, an explicit secret."""
+    values: dict[str, Any] = dict(
+        database_url=db_url, data_dir=data_dir, secret_key=SECRET, login_failure_delay=0.0, run_scheduler=False, plugins_strict=False
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(db_url, tmp_path) -> Settings:  # type: ignore[no-untyped-def]
+    return make_settings(db_url, str(tmp_path / "data"))
+
+
+class Api:
+    """A test client plus helpers to create users and log in as them."""
+
+    def __init__(self, client: AsyncTestClient, app: Any) -> None:
+        self.client = client
+        self.app = app
+        self.ctx = app.state.ctx
+
+    async def user(self, username: str, role: str, *, region_code: str | None = None, industries: list[str] | None = None, enterprise_id: str | None = None, grid_code: str | None = None) -> str:
+        """Create a user directly (as the system) and return its id."""
+        out = await create_user(
+            self.ctx,
+            SYSTEM,
+            UserIn(username=username, password=PASSWORD, role=role, region_code=region_code, industries=industries or [], enterprise_id=enterprise_id, grid_code=grid_code),  # type: ignore[arg-type]
+        )
+        return out.id
+
+    async def login(self, username: str, *, device_id: str | None = None, password: str = PASSWORD) -> dict[str, str]:
+        """Log in and return the Authorization header."""
+        body: dict[str, Any] = {"username": username, "password": password}
+        if device_id:
+            body["device_id"] = device_id
+        response = await self.client.post("/api/v1/auth/login", json=body)
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    async def as_new(self, role: str, **scope: Any) -> dict[str, str]:
+        """Create a user with a generated name and log in as them."""
+        name = f"{role}_{uuid.uuid4().hex[:8]}"
+        await self.user(name, role, **scope)
+        return await self.login(name)
+
+    async def enterprise(self, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
+        """Create an enterprise through the API (defaults: a hazchem firm in 广汉市)."""
+        data = {"name": "测试化工有限公司", "uscc": valid_uscc(), "region_code": "510681", "industries": ["hazchem"], "scale": "small_micro"}
+        data.update(fields)
+        response = await self.client.post("/api/v1/enterprises", json=data, headers=headers)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+
+_counter = iter(range(10_000_000))
+
+
+def valid_uscc(region: str = "510681") -> str:
+    """A fresh, valid USCC."""
+    from core.uscc import make_uscc
+
+    return make_uscc("9", "1", region, f"{next(_counter):08d}")
+
+
+@pytest.fixture
+async def app(settings, clock):  # type: ignore[no-untyped-def]
+    """The app on a fresh database (migrated by its lifespan)."""
+    return create_app(settings, clock=clock)
+
+
+@pytest.fixture
+async def api(app) -> AsyncIterator[Api]:  # type: ignore[no-untyped-def]
+    """The app under a test client, with helpers."""
+    async with AsyncTestClient(app=app) as client:
+        yield Api(client, app)
+
+
+@pytest.fixture
+async def admin(api: Api) -> dict[str, str]:
+    """Headers of a logged-in admin."""
+    await api.user("root", "admin")
+    return await api.login("root")
+
+
+__all__ = ["Api", "EnterpriseIn", "PASSWORD", "build_context", "make_settings", "pg_dsn", "valid_uscc"]
