@@ -18,7 +18,9 @@ def test_safe_atmosphere_permits_entry(gas_test):
     result = evaluator.evaluate(
         Readings(oxygen_percent=20.9, flammable_percent_lel=0, hydrogen_sulphide_mg_m3=0, carbon_monoxide_mg_m3=2)
     )
-    assert result.entry_permitted and result.findings == []
+    assert result.passed and result.vetoes == []
+    assert (result.score, result.maximum, result.grade) == (4.0, 4.0, "permitted")
+    assert result.evaluator == evaluator.id
 
 
 @pytest.mark.parametrize(
@@ -37,6 +39,20 @@ def test_any_reading_out_of_limit_or_missing_forbids_entry(gas_test, field, valu
     readings = dict(oxygen_percent=20.9, flammable_percent_lel=0, hydrogen_sulphide_mg_m3=0, carbon_monoxide_mg_m3=0)
     readings[field] = value
     result = evaluator.evaluate(Readings(**readings))
-    assert not result.entry_permitted
-    assert [finding.field for finding in result.findings] == [field]
-    assert result.findings[0].message_zh
+    assert result.passed is False and result.grade_label == "禁止进入"
+    assert [veto.item for veto in result.vetoes] == [field]
+    assert result.score == 3.0
+    assert result.explanation == [result.vetoes[0].reason]
+
+
+def test_readings_are_decoded_with_the_host_contract(gas_test):
+    import pytest as _pytest
+
+    from plugins.evaluator import EvaluationInputError, evaluate_raw
+
+    evaluator, _ = gas_test
+    assert evaluate_raw(evaluator, {"oxygen_percent": 20.9, "flammable_percent_lel": 0,
+                                    "hydrogen_sulphide_mg_m3": 0, "carbon_monoxide_mg_m3": 0}).passed
+    with _pytest.raises(EvaluationInputError) as caught:
+        evaluate_raw(evaluator, {"oxygen_percent": -1})
+    assert caught.value.field == "oxygen_percent"

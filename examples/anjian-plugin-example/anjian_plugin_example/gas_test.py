@@ -16,37 +16,40 @@ test before entry.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 import msgspec
+
+from plugins.evaluator import EvaluationResult, Veto
+
+Reading = Annotated[float, msgspec.Meta(ge=0)] | None
 
 
 class GasReadings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Readings taken at the entrance of a confined space no earlier than 30 minutes before entry."""
 
-    oxygen_percent: float | None = None
-    flammable_percent_lel: float | None = None
-    hydrogen_sulphide_mg_m3: float | None = None
-    carbon_monoxide_mg_m3: float | None = None
+    oxygen_percent: Reading = None
+    flammable_percent_lel: Reading = None
+    hydrogen_sulphide_mg_m3: Reading = None
+    carbon_monoxide_mg_m3: Reading = None
 
 
-class GasFinding(msgspec.Struct, frozen=True, kw_only=True):
-    """One reading outside its limit (or missing)."""
-
-    field: str
-    message: str
-    message_zh: str
-
-
-class GasTestResult(msgspec.Struct, frozen=True, kw_only=True):
-    """``entry_permitted`` only when every reading was taken and is within its limit."""
-
-    entry_permitted: bool
-    findings: list[GasFinding]
+_NAMES_ZH = {
+    "oxygen_percent": "氧气浓度",
+    "flammable_percent_lel": "可燃气体浓度",
+    "hydrogen_sulphide_mg_m3": "硫化氢浓度",
+    "carbon_monoxide_mg_m3": "一氧化碳浓度",
+}
 
 
 @dataclass(frozen=True)
 class ConfinedSpaceGasTest:
-    """Evaluator ``example.confined_space_gas_test``."""
+    """Evaluator ``example.confined_space_gas_test``.
+
+    The result follows ``plugins.evaluator.EvaluationResult``: ``score`` is the number of readings
+    taken and within limits out of ``maximum`` 4; ``passed`` (grade ``permitted``) only when all
+    four are; each failed reading is a veto naming the reading.
+    """
 
     id: str = "example.confined_space_gas_test"
     title: str = "有限空间作业气体检测判定"
@@ -58,37 +61,37 @@ class ConfinedSpaceGasTest:
     hydrogen_sulphide_max: float = 10.0
     carbon_monoxide_max: float = 20.0
 
-    def evaluate(self, readings: GasReadings) -> GasTestResult:
+    def evaluate(self, readings: GasReadings) -> EvaluationResult:
         """Check each reading against its limit; every problem is listed."""
-        findings: list[GasFinding] = []
-
-        def missing(field: str, name_zh: str) -> None:
-            findings.append(GasFinding(field=field, message=f"{field} was not measured", message_zh=f"未检测{name_zh}"))
-
-        if readings.oxygen_percent is None:
-            missing("oxygen_percent", "氧气浓度")
-        elif not self.oxygen_min <= readings.oxygen_percent <= self.oxygen_max:
-            findings.append(
-                GasFinding(
-                    field="oxygen_percent",
-                    message=f"oxygen {readings.oxygen_percent:g} % is outside {self.oxygen_min:g}–{self.oxygen_max:g} %",
-                    message_zh=f"氧气浓度 {readings.oxygen_percent:g}% 不在 {self.oxygen_min:g}%–{self.oxygen_max:g}% 范围内",
-                )
-            )
-        for field, name_zh, limit, unit in (
-            ("flammable_percent_lel", "可燃气体浓度", self.flammable_max_lel, "%LEL"),
-            ("hydrogen_sulphide_mg_m3", "硫化氢浓度", self.hydrogen_sulphide_max, "mg/m³"),
-            ("carbon_monoxide_mg_m3", "一氧化碳浓度", self.carbon_monoxide_max, "mg/m³"),
-        ):
+        vetoes: list[Veto] = []
+        for field, name_zh in _NAMES_ZH.items():
             value = getattr(readings, field)
             if value is None:
-                missing(field, name_zh)
-            elif value >= limit if field == "flammable_percent_lel" else value > limit:
-                findings.append(
-                    GasFinding(
-                        field=field,
-                        message=f"{field} {value:g} {unit} exceeds the limit {limit:g} {unit}",
-                        message_zh=f"{name_zh} {value:g}{unit} 超过限值 {limit:g}{unit}",
-                    )
-                )
-        return GasTestResult(entry_permitted=not findings, findings=findings)
+                vetoes.append(Veto(item=field, reason=f"未检测{name_zh}（先通风、再检测、后作业）"))
+                continue
+            reason = self._out_of_limit(field, name_zh, value)
+            if reason:
+                vetoes.append(Veto(item=field, reason=reason))
+        permitted = not vetoes
+        return EvaluationResult(
+            evaluator=self.id,
+            evaluator_version=self.version,
+            score=float(len(_NAMES_ZH) - len(vetoes)),
+            maximum=float(len(_NAMES_ZH)),
+            grade="permitted" if permitted else "forbidden",
+            grade_label="允许进入" if permitted else "禁止进入",
+            passed=permitted,
+            vetoes=vetoes,
+            explanation=["各项气体检测结果均在限值内，允许进入作业"] if permitted else [v.reason for v in vetoes],
+        )
+
+    def _out_of_limit(self, field: str, name_zh: str, value: float) -> str:
+        if field == "oxygen_percent":
+            if not self.oxygen_min <= value <= self.oxygen_max:
+                return f"{name_zh} {value:g}% 不在 {self.oxygen_min:g}%–{self.oxygen_max:g}% 范围内"
+            return ""
+        if field == "flammable_percent_lel":
+            # "below 10 % LEL": the limit itself is already too much.
+            return f"{name_zh} {value:g}%LEL 未低于 {self.flammable_max_lel:g}%LEL" if value >= self.flammable_max_lel else ""
+        limit = self.hydrogen_sulphide_max if field == "hydrogen_sulphide_mg_m3" else self.carbon_monoxide_max
+        return f"{name_zh} {value:g}mg/m³ 超过限值 {limit:g}mg/m³" if value > limit else ""
