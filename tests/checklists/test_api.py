@@ -225,3 +225,35 @@ async def test_bundle_as_messagepack_and_gzip(api):
     as_json = await api.client.get("/api/v1/checklists/bundle", headers=inspector)
     assert as_json.headers["etag"] != packed.headers["etag"]  # one ETag per representation
     assert gzip.compress(b"") and as_json.json()["etag"] == bundle["etag"]
+
+
+async def test_publish_and_bundle_on_every_database(any_db_url, tmp_path, clock):
+    from litestar.testing import AsyncTestClient
+
+    from core.audit import SYSTEM
+    from core.user_service import create_user
+    from core.wire import UserIn
+    from server import build_context, create_app
+    from tests.conftest import PASSWORD, Api, make_settings
+
+    settings = make_settings(any_db_url, str(tmp_path / "data"))
+    app = create_app(settings, clock=clock)
+    async with AsyncTestClient(app=app) as client:
+        # The app's connection pool lives on the test client's loop; create the user through a
+        # context of this loop's own (asyncpg connections cannot cross event loops).
+        side = build_context(settings, clock)
+        try:
+            await create_user(side, SYSTEM, UserIn(username="coal_dept", password=PASSWORD, role="department_admin",
+                                                   region_code="510681", industries=["coal"]))
+        finally:
+            await side.db.dispose()
+        api = Api(client, app)
+        headers = await api.login("coal_dept")
+        assert (await publish(api, headers, definition())).status_code == 201
+        assert (await publish(api, headers, definition(version="1.10.0"))).status_code == 201
+        assert (await publish(api, headers, definition(version="1.9.0"))).status_code == 409
+        bundle = await client.get("/api/v1/checklists/bundle", headers=headers)
+        versions = [e["version"] for e in bundle.json()["checklists"] if e["checklist_id"] == "coal.dept_ventilation"]
+        assert versions == ["1.0.0", "1.10.0"]
+        again = await client.get("/api/v1/checklists/bundle", headers={**headers, "If-None-Match": bundle.headers["etag"]})
+        assert again.status_code == 304
