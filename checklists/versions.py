@@ -29,9 +29,9 @@ from core.audit import Actor, append_audit
 from core.changes import record_change
 from core.context import Context
 from core.errors import Conflict, Forbidden, not_found
+from core.permissions import require
 from core.scope import Principal
 
-PUBLISHER_ROLES = frozenset({"admin", "department_admin"})
 Origin = Literal["api", "plugin"]
 ENTITY = "checklist_version"
 
@@ -46,11 +46,7 @@ def require_publisher(principal: Principal, industry: str) -> None:
     A department admin publishes only for the industries listed on their account (an account with
     none listed may publish for none); an admin publishes for any.
     """
-    if principal.role not in PUBLISHER_ROLES:
-        raise Forbidden(
-            f"role {principal.role!r} may not publish checklists",
-            "只有安委办管理员或行业主管部门可以发布检查表",
-        )
+    require(principal.role, "checklist.publish")
     if principal.role == "department_admin" and industry not in principal.industries:
         raise Forbidden(
             f"department admins publish only for their own industries ({', '.join(principal.industries) or 'none'}); "

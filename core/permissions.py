@@ -22,6 +22,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "device.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
     "staff.read": _STAFF,
+    "checklist.publish": frozenset({"admin", "department_admin"}),
+    "plugin.read": frozenset({"admin", "department_admin"}),
 }
 
 

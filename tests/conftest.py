@@ -133,11 +133,14 @@ class Api:
         self.client = client
         self.app = app
         self.ctx = app.state.ctx
+        # The app runs its own event loop: direct writes from the test's loop go through a
+        # separate context whose engine belongs to this loop (asyncpg connections are loop-bound).
+        self.direct = build_context(app.state.settings, clock=self.ctx.clock)
 
     async def user(self, username: str, role: str, *, region_code: str | None = None, industries: list[str] | None = None, enterprise_id: str | None = None, grid_code: str | None = None) -> str:
         """Create a user directly (as the system) and return its id."""
         out = await create_user(
-            self.ctx,
+            self.direct,
             SYSTEM,
             UserIn(username=username, password=PASSWORD, role=role, region_code=region_code, industries=industries or [], enterprise_id=enterprise_id, grid_code=grid_code),  # type: ignore[arg-type]
         )
@@ -187,7 +190,11 @@ async def app(settings, clock):  # type: ignore[no-untyped-def]
 async def api(app) -> AsyncIterator[Api]:  # type: ignore[no-untyped-def]
     """The app under a test client, with helpers."""
     async with AsyncTestClient(app=app) as client:
-        yield Api(client, app)
+        helper = Api(client, app)
+        try:
+            yield helper
+        finally:
+            await helper.direct.db.dispose()
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ async def test_builtin_checklists_are_published_on_start_and_only_once(api, admi
     assert BUILTIN_IDS <= set(listed)
     assert listed["coal.mine_general"]["versions"][0]["source"] == "plugin"
     assert listed["coal.mine_general"]["versions"][0]["plugin"] == "coal"
-    publishes = await publish_audit_count(api.ctx)
+    publishes = await publish_audit_count(api.direct)
     assert publishes == len(app.state.plugins.checklists)
 
     # A second start on the same database publishes nothing new.
@@ -67,7 +67,7 @@ async def test_builtin_checklists_are_published_on_start_and_only_once(api, admi
     async with AsyncTestClient(app=create_app(settings, clock=clock, plugins=app.state.plugins)) as client:
         again = await client.get("/api/v1/checklists", headers=admin)
         assert [e["versions"] for e in again.json()] == [e["versions"] for e in response.json()]
-    assert await publish_audit_count(api.ctx) == publishes
+    assert await publish_audit_count(api.direct) == publishes
 
 
 async def test_department_admin_publishes_for_own_industry(api):

@@ -6,7 +6,7 @@ from core.audit import verify_chain
 
 
 async def _verify(api):
-    async with api.ctx.db.read() as session:
+    async with api.direct.db.read() as session:
         return await verify_chain(session)
 
 
@@ -35,7 +35,7 @@ async def test_intact_chain_verifies(api, admin):
 
 async def test_edited_entry_is_detected(api, admin):
     await api.enterprise(admin)
-    async with api.ctx.db.write() as session:
+    async with api.direct.db.write() as session:
         await session.execute(text("UPDATE audit_entry SET actor_name = 'mallory' WHERE seq = 2"))
     report = await _verify(api)
     assert not report.ok and report.broken_seq == 2 and "edited" in report.reason
@@ -43,7 +43,7 @@ async def test_edited_entry_is_detected(api, admin):
 
 async def test_removed_entry_is_detected(api, admin):
     await api.enterprise(admin)
-    async with api.ctx.db.write() as session:
+    async with api.direct.db.write() as session:
         await session.execute(text("DELETE FROM audit_entry WHERE seq = 2"))
     report = await _verify(api)
     assert not report.ok and report.broken_seq == 3 and "link" in report.reason
@@ -66,7 +66,7 @@ async def test_cli_audit_verify_exits_nonzero_on_tampering(api, admin, settings,
     ok = await asyncio.to_thread(run_cli)
     assert ok.exit_code == 0, ok.output
     assert "intact" in ok.output
-    async with api.ctx.db.write() as session:
+    async with api.direct.db.write() as session:
         await session.execute(text("UPDATE audit_entry SET action = 'nothing' WHERE seq = 1"))
     broken = await asyncio.to_thread(run_cli)
     assert broken.exit_code == 1
