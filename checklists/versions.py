@@ -20,6 +20,7 @@ from typing import Literal
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from checklists.canonical import canonical_bytes, content_hash
 from checklists.schema import Checklist
@@ -165,34 +166,31 @@ async def _publish_once(
         return row, True
 
 
-async def get_version(ctx: Context, checklist_id: str, version: str) -> ChecklistVersion:
-    """One published version (retired ones included: they stay readable forever); 404 if absent."""
-    async with ctx.db.read() as session:
-        row = (
-            await session.exec(
-                select(ChecklistVersion).where(
-                    col(ChecklistVersion.checklist_id) == checklist_id, col(ChecklistVersion.version) == version
-                )
+async def _find_version(session: AsyncSession, checklist_id: str, version: str) -> ChecklistVersion:
+    """The stored row of one version; 404 if it was never published."""
+    row = (
+        await session.exec(
+            select(ChecklistVersion).where(
+                col(ChecklistVersion.checklist_id) == checklist_id, col(ChecklistVersion.version) == version
             )
-        ).first()
+        )
+    ).first()
     if row is None:
         raise not_found(f"checklist {checklist_id} version {version}", f"检查表 {checklist_id} 版本 {version} ")
     return row
+
+
+async def get_version(ctx: Context, checklist_id: str, version: str) -> ChecklistVersion:
+    """One published version (retired ones included: they stay readable forever); 404 if absent."""
+    async with ctx.db.read() as session:
+        return await _find_version(session, checklist_id, version)
 
 
 async def retire_version(ctx: Context, principal: Principal, checklist_id: str, version: str) -> ChecklistVersion:
     """Stop a version being used for new inspections; it stays readable. Retiring twice is harmless."""
     key = f"{checklist_id}@{version}"
     async with ctx.db.write() as session:
-        row = (
-            await session.exec(
-                select(ChecklistVersion).where(
-                    col(ChecklistVersion.checklist_id) == checklist_id, col(ChecklistVersion.version) == version
-                )
-            )
-        ).first()
-        if row is None:
-            raise not_found(f"checklist {checklist_id} version {version}", f"检查表 {checklist_id} 版本 {version} ")
+        row = await _find_version(session, checklist_id, version)
         require_publisher(principal, row.industry)
         if row.retired_at is not None:
             return row
