@@ -226,3 +226,39 @@ async def test_example_plugin_evaluator_is_listed_and_runs(installer, settings, 
             assert negative.json()["field"] == "input.carbon_monoxide_mg_m3"
         finally:
             await api.direct.db.dispose()
+
+
+async def test_a_crashing_evaluator_is_reported_against_its_plugin(settings, clock):
+    from plugins.hookspecs import hookimpl
+    from plugins.manager import load_plugins
+    from plugins.risk_grading import LecEvaluator
+
+    class Crashing(LecEvaluator):
+        def evaluate(self, input):  # type: ignore[no-untyped-def]
+            raise KeyError("table row")
+
+    class Vendor:
+        @hookimpl
+        def anjian_evaluators(self):
+            return [Crashing(id="vendor.lec")]
+
+    registry = load_plugins(builtins=[], entry_points=False, environ={})
+    registry.register(Vendor(), "vendor")
+    registry.collect()
+    async with AsyncTestClient(app=create_app(settings, clock=clock, plugins=registry)) as client:
+        api = Api(client, client.app)
+        try:
+            await api.user("root", "admin")
+            admin = await api.login("root")
+            firm = await api.enterprise(admin)
+            response = await evaluate(api, admin, firm["id"], "vendor.lec", LEC_HIGH)
+            assert response.status_code == 500
+            assert response.json()["code"] == "evaluator_failed"
+            assert "vendor" in response.json()["message"] and "KeyError" in response.json()["message"]
+            plugins = {p["name"]: p for p in (await client.get("/api/v1/plugins", headers=admin)).json()}
+            assert plugins["vendor"]["status"] == "degraded"
+            assert plugins["vendor"]["errors"][0]["stage"] == "evaluate vendor.lec"
+            history = (await client.get("/api/v1/evaluations", headers=admin)).json()
+            assert history["total"] == 0
+        finally:
+            await api.direct.db.dispose()
