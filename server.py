@@ -30,7 +30,9 @@ from core.database import Database
 from core.secret import load_or_create_secret
 from core.settings import Settings, settings_from_env
 from plugins import api as plugins_api
+from plugins import evaluation_api
 from plugins.cli import plugins_cli
+from plugins.evaluation_cli import make_evaluate_command
 from plugins.manager import load_plugins
 from plugins.publishing import publish_plugin_checklists
 from plugins.registry import PluginRegistry
@@ -75,7 +77,7 @@ def create_app(
             await ctx.db.dispose()
 
     return Litestar(
-        route_handlers=[*core_api.ROUTES, *checklists_api.ROUTES, *plugins_api.ROUTES],
+        route_handlers=[*core_api.ROUTES, *checklists_api.ROUTES, *plugins_api.ROUTES, *evaluation_api.ROUTES],
         dependencies=DEPENDENCIES,
         middleware=[AUTH_MIDDLEWARE],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
@@ -124,6 +126,9 @@ def migrate() -> None:
 core_cli.register(cli, build_context)
 cli.add_command(checklist_cli)
 cli.add_command(plugins_cli)
+cli.add_command(
+    make_evaluate_command(build_context, lambda s: load_plugins(disabled=s.plugins_disabled, strict=s.plugins_strict))
+)
 
 
 def main() -> None:

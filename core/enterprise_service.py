@@ -116,9 +116,15 @@ async def create_enterprise(ctx: Context, principal: Principal, data: Enterprise
     return to_out(enterprise, EnterpriseOut)
 
 
-async def update_in_session(session: AsyncSession, ctx: Context, principal: Principal, enterprise_id: str, patch: EnterprisePatch) -> Enterprise:
-    """Apply a partial change in an open write transaction."""
-    require(principal.role, "enterprise.write")
+async def update_in_session(
+    session: AsyncSession, ctx: Context, principal: Principal, enterprise_id: str, patch: EnterprisePatch, *, permission: str = "enterprise.write"
+) -> Enterprise:
+    """Apply a partial change in an open write transaction.
+
+    ``permission`` names the action the caller's role needs: a narrower one lets a service change
+    one field on behalf of roles that may not edit the whole file (``enterprise.set_risk_level``).
+    """
+    require(principal.role, permission)
     enterprise = await session.get(Enterprise, enterprise_id)
     if enterprise is None or not principal.sees_enterprise(enterprise):
         raise not_found("enterprise", "企业")

@@ -24,6 +24,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "staff.read": _STAFF,
     "checklist.publish": frozenset({"admin", "department_admin"}),
     "plugin.read": frozenset({"admin", "department_admin"}),
+    "evaluation.run": frozenset({"admin", "department_admin", "evaluator"}),
+    "evaluation.read": frozenset({"admin", "department_admin", "evaluator", "viewer", "inspector"}),
+    "enterprise.set_risk_level": frozenset({"admin", "department_admin", "evaluator"}),
 }
 
 

@@ -1,0 +1,103 @@
+"""Turning what a client sends into what an evaluator scores: the one place references are resolved.
+
+Evaluators are pure, so anything they need must be inside their input. Clients need not send
+stored data back to the server, though: an input may *reference* it, and it is resolved here
+before evaluating. The stored evaluation keeps the reference, pinned (the checklist's content
+hash), so the batch can resolve it again and get the same data.
+
+* ``checklist.score`` accepts ``{checklist_id, checklist_version, content_hash?, answers}``: the
+  pinned, published checklist version is read from checklist storage.
+* ``submission_id`` (scoring a tablet's stored submission) is resolved in
+  :func:`resolve_submission`; submissions are not stored yet, so it is refused there for now.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+
+from checklists.versions import get_version
+from core.context import Context
+from core.errors import Conflict, InvalidInput, NotFound
+from plugins.evaluator import decode_input
+
+CHECKLIST_SCORE = "checklist.score"
+
+
+class ChecklistReference(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Answers to a published checklist version, named instead of sent (``checklist.score``)."""
+
+    checklist_id: Annotated[str, msgspec.Meta(min_length=1, max_length=128, description="检查表编号")]
+    checklist_version: Annotated[str, msgspec.Meta(min_length=1, max_length=32, description="检查表版本")]
+    content_hash: Annotated[
+        str | None, msgspec.Meta(description="检查表内容 sha256；给出时必须与已发布版本一致")
+    ] = None
+    answers: Annotated[dict[str, Any], msgspec.Meta(description="按检查项编码的答案，格式同 checklist.score")]
+
+
+class PreparedInput(msgspec.Struct, frozen=True):
+    """``stored``: what is kept and hashed (references pinned); ``evaluated``: what is scored."""
+
+    stored: dict[str, Any]
+    evaluated: dict[str, Any]
+
+
+REFERENCE_TYPES: dict[str, type[msgspec.Struct]] = {CHECKLIST_SCORE: ChecklistReference}
+
+
+async def prepare_input(ctx: Context, evaluator_id: str, data: dict[str, Any]) -> PreparedInput:
+    """Resolve any reference in ``data``; plain inputs pass through unchanged.
+
+    Raises ``InvalidInput`` (field relative to the input) for a malformed or unknown reference and
+    ``Conflict`` when a pinned content hash does not match the stored version.
+    """
+    if "submission_id" in data:
+        return await resolve_submission(ctx, evaluator_id, data)
+    if evaluator_id == CHECKLIST_SCORE and "checklist_id" in data:
+        return await resolve_checklist(ctx, data)
+    return PreparedInput(stored=data, evaluated=data)
+
+
+async def resolve_checklist(ctx: Context, data: dict[str, Any]) -> PreparedInput:
+    """``checklist.score`` by reference: read the published version the answers were given on."""
+    reference = decode_input(ChecklistReference, data)  # EvaluationInputError names the field
+    try:
+        row = await get_version(ctx, reference.checklist_id, reference.checklist_version)
+    except NotFound as exc:
+        raise InvalidInput(
+            f"checklist {reference.checklist_id} version {reference.checklist_version} is not published",
+            f"检查表 {reference.checklist_id} 版本 {reference.checklist_version} 未发布",
+            field="checklist_version",
+            code="unknown_checklist_version",
+        ) from exc
+    if reference.content_hash is not None and reference.content_hash != row.content_hash:
+        raise Conflict(
+            f"checklist {row.checklist_id}@{row.version} has content hash {row.content_hash}, not {reference.content_hash}",
+            f"检查表 {row.checklist_id}@{row.version} 的内容哈希为 {row.content_hash}，与提交的 {reference.content_hash} 不一致",
+            field="content_hash",
+            code="checklist_hash_mismatch",
+        )
+    stored = {
+        "checklist_id": row.checklist_id,
+        "checklist_version": row.version,
+        "content_hash": row.content_hash,
+        "answers": reference.answers,
+    }
+    definition = msgspec.json.decode(row.content)
+    return PreparedInput(stored=stored, evaluated={"checklist": definition, "answers": reference.answers})
+
+
+async def resolve_submission(ctx: Context, evaluator_id: str, data: dict[str, Any]) -> PreparedInput:
+    """Score a stored submission by its id: the place sync's submissions will be read from.
+
+    Submissions are not stored by this server version, so a reference to one is refused with a
+    clear message rather than guessed at.
+    """
+    raise InvalidInput(
+        "scoring a stored submission by submission_id is not available in this version; "
+        "send checklist_id, checklist_version and answers",
+        "本版本暂不支持按 submission_id 评分已提交的检查记录，请提交 checklist_id、checklist_version 和 answers",
+        field="submission_id",
+        code="submission_reference_unsupported",
+    )
