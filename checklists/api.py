@@ -11,7 +11,7 @@ from litestar.params import Parameter
 from checklists.bundle import bundle_etag, build_bundle, etag_matches
 from checklists.errors import ChecklistError
 from checklists.loading import Format, parse_checklist
-from checklists.versions import get_version, list_versions, publish_version, require_publisher, retire_version
+from checklists.versions import get_visible_version, list_versions, publish_version, require_publisher, retire_version
 from checklists.wire import ChecklistSummary, PublishOut, VersionInfo, VersionOut, publish_out, version_info, version_out
 from core.context import Context
 from core.errors import AppError, InvalidInput
@@ -130,8 +130,8 @@ class ChecklistController(Controller):
 
     @get("/{checklist_id:str}/versions/{version:str}", operation_id="getChecklistVersion")
     async def get_version(self, ctx: Context, principal: Principal, checklist_id: str, version: str) -> Response[VersionOut]:
-        """One version with its content; retired versions stay readable forever."""
-        row = await get_version(ctx, checklist_id, version)
+        """One version with its content; retired versions stay readable forever. 404 outside the caller's industries."""
+        row = await get_visible_version(ctx, principal, checklist_id, version)
         return Response(version_out(row), headers={"ETag": f'"{row.content_hash}"'})
 
     @post("/{checklist_id:str}/versions/{version:str}/retire", operation_id="retireChecklistVersion", status_code=200)

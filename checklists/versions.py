@@ -165,6 +165,15 @@ async def _publish_once(
         return row, True
 
 
+async def get_visible_version(ctx: Context, principal: Principal, checklist_id: str, version: str) -> ChecklistVersion:
+    """One version the caller may read: 404 when absent or of an industry outside the caller's
+    (the same rule as ``list_versions``: admins and accounts without industries see all)."""
+    row = await get_version(ctx, checklist_id, version)
+    if not principal.covers_industry(row.industry):
+        raise not_found(f"checklist {checklist_id} version {version}", f"检查表 {checklist_id} 版本 {version} ")
+    return row
+
+
 async def get_version(ctx: Context, checklist_id: str, version: str) -> ChecklistVersion:
     """One published version (retired ones included: they stay readable forever); 404 if absent."""
     async with ctx.db.read() as session:
@@ -183,6 +192,7 @@ async def get_version(ctx: Context, checklist_id: str, version: str) -> Checklis
 async def retire_version(ctx: Context, principal: Principal, checklist_id: str, version: str) -> ChecklistVersion:
     """Stop a version being used for new inspections; it stays readable. Retiring twice is harmless."""
     key = f"{checklist_id}@{version}"
+    require(principal.role, "checklist.publish")  # before the lookup, so a role that may not retire learns nothing
     async with ctx.db.write() as session:
         row = (
             await session.exec(
@@ -191,7 +201,7 @@ async def retire_version(ctx: Context, principal: Principal, checklist_id: str, 
                 )
             )
         ).first()
-        if row is None:
+        if row is None or not principal.covers_industry(row.industry):
             raise not_found(f"checklist {checklist_id} version {version}", f"检查表 {checklist_id} 版本 {version} ")
         require_publisher(principal, row.industry)
         if row.retired_at is not None:
