@@ -21,6 +21,7 @@ from checklists.cli import checklist_cli
 from core import api as core_api
 from core import cli as core_cli
 from core.api.dependencies import DEPENDENCIES
+from core.api.error_docs import document_errors
 from core.api.errors import EXCEPTION_HANDLERS
 from core.api.security import AUTH_MIDDLEWARE
 from core.bootstrap import prepare_database
@@ -71,12 +72,13 @@ def create_app(
             await prepare_database(ctx.db)
         await publish_plugin_checklists(ctx, plugins)
         await plugins.startup(app)
+        document_errors(app.openapi_schema)  # again, in case a plugin added routes at startup
         try:
             yield
         finally:
             await ctx.db.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[*core_api.ROUTES, *checklists_api.ROUTES, *plugins_api.ROUTES, *evaluation_api.ROUTES],
         dependencies=DEPENDENCIES,
         middleware=[AUTH_MIDDLEWARE],
@@ -88,6 +90,8 @@ def create_app(
         lifespan=[lifespan],
         logging_config=None,
     )
+    document_errors(app.openapi_schema)
+    return app
 
 
 @click.group()

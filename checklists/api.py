@@ -6,13 +6,14 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
 from checklists.bundle import bundle_etag, build_bundle, etag_matches
 from checklists.errors import ChecklistError
 from checklists.loading import Format, parse_checklist
-from checklists.versions import get_version, list_versions, publish_version, require_publisher, retire_version
-from checklists.wire import ChecklistSummary, PublishOut, VersionInfo, VersionOut, publish_out, version_info, version_out
+from checklists.versions import get_visible_version, list_versions, publish_version, require_publisher, retire_version
+from checklists.wire import Bundle, ChecklistSummary, PublishOut, VersionInfo, VersionOut, publish_out, version_info, version_out
 from core.context import Context
 from core.errors import AppError, InvalidInput
 from core.scope import Principal
@@ -52,7 +53,12 @@ class ChecklistController(Controller):
     path = "/api/v1/checklists"
     tags = ["checklists"]
 
-    @post("/", operation_id="publishChecklist", status_code=201)
+    @post(
+        "/",
+        operation_id="publishChecklist",
+        status_code=201,
+        responses={200: ResponseSpec(PublishOut, description="The identical version was already published (nothing changed)")},
+    )
     async def publish(self, ctx: Context, principal: Principal, request: Request[Any, Any, Any]) -> Response[PublishOut]:
         """Publish a declarative checklist version (YAML, JSON or TOML body, by Content-Type).
 
@@ -104,7 +110,14 @@ class ChecklistController(Controller):
             )
         return summaries
 
-    @get("/bundle", operation_id="getChecklistBundle")
+    @get(
+        "/bundle",
+        operation_id="getChecklistBundle",
+        responses={
+            200: ResponseSpec(Bundle, description="The bundle (JSON shown; MessagePack of the same structure when Accept asks for it)"),
+            304: ResponseSpec(None, description="Unchanged since the ETag sent in If-None-Match (no body)"),
+        },
+    )
     async def bundle(
         self,
         ctx: Context,
@@ -130,8 +143,8 @@ class ChecklistController(Controller):
 
     @get("/{checklist_id:str}/versions/{version:str}", operation_id="getChecklistVersion")
     async def get_version(self, ctx: Context, principal: Principal, checklist_id: str, version: str) -> Response[VersionOut]:
-        """One version with its content; retired versions stay readable forever."""
-        row = await get_version(ctx, checklist_id, version)
+        """One version with its content; retired versions stay readable forever. 404 outside the caller's industries."""
+        row = await get_visible_version(ctx, principal, checklist_id, version)
         return Response(version_out(row), headers={"ETag": f'"{row.content_hash}"'})
 
     @post("/{checklist_id:str}/versions/{version:str}/retire", operation_id="retireChecklistVersion", status_code=200)

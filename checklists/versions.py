@@ -180,6 +180,18 @@ async def _find_version(session: AsyncSession, checklist_id: str, version: str) 
     return row
 
 
+def _hide_outside_industries(principal: Principal, row: ChecklistVersion) -> ChecklistVersion:
+    """404 for a version of an industry outside the caller's (the rule ``list_versions`` applies)."""
+    if not principal.covers_industry(row.industry):
+        raise not_found(f"checklist {row.checklist_id} version {row.version}", f"检查表 {row.checklist_id} 版本 {row.version} ")
+    return row
+
+
+async def get_visible_version(ctx: Context, principal: Principal, checklist_id: str, version: str) -> ChecklistVersion:
+    """One version the caller may read: 404 when absent or of an industry outside the caller's."""
+    return _hide_outside_industries(principal, await get_version(ctx, checklist_id, version))
+
+
 async def get_version(ctx: Context, checklist_id: str, version: str) -> ChecklistVersion:
     """One published version (retired ones included: they stay readable forever); 404 if absent."""
     async with ctx.db.read() as session:
@@ -189,8 +201,9 @@ async def get_version(ctx: Context, checklist_id: str, version: str) -> Checklis
 async def retire_version(ctx: Context, principal: Principal, checklist_id: str, version: str) -> ChecklistVersion:
     """Stop a version being used for new inspections; it stays readable. Retiring twice is harmless."""
     key = f"{checklist_id}@{version}"
+    require(principal.role, "checklist.publish")  # before the lookup, so a role that may not retire learns nothing
     async with ctx.db.write() as session:
-        row = await _find_version(session, checklist_id, version)
+        row = _hide_outside_industries(principal, await _find_version(session, checklist_id, version))
         require_publisher(principal, row.industry)
         if row.retired_at is not None:
             return row

@@ -64,9 +64,12 @@ async def update_user(ctx: Context, principal: Principal, user_id: str, patch: U
         if user is None:
             raise not_found("user", "用户")
         before = snapshot(user)
+        # Check the new scope before touching the row: a query after setattr would autoflush an
+        # unknown region or enterprise into a foreign-key error (a 500) instead of a 400.
+        scope = {key: changes.get(key, getattr(user, key)) for key in ("role", "region_code", "grid_code", "enterprise_id")}
+        await _check_scope_fields(session, scope["role"], scope["region_code"], scope["grid_code"], scope["enterprise_id"])
         for key, value in changes.items():
             setattr(user, key, sorted(set(value)) if key == "industries" else value)
-        await _check_scope_fields(session, user.role, user.region_code, user.grid_code, user.enterprise_id)
         user.updated_at = now
         session.add(user)
         if changes.get("active") is False or "password_hash" in changes:

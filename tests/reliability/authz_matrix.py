@@ -1,0 +1,227 @@
+"""The authorization matrix: the documented answer of every endpoint × role × in/out-of-scope record.
+
+One ``Entry`` per (method, path template) of the live app — the path exactly as litestar lists it
+in ``app.routes`` (``/api/v1/enterprises/{enterprise_id:str}``). ``test_authz_matrix.py`` fails
+listing every route without an entry and every entry without a route, so a new endpoint cannot
+ship without saying who may call it. How to add one: ``docs/testing.md``.
+
+Answers (from ``core/permissions.py`` and DESIGN.md "People and what they may do"):
+
+* ``OK`` — any 2xx; ``403`` — the role may not take the action (``require``); ``404`` — the
+  record is absent *or outside the caller's scope* (existence is never revealed);
+* ``in_scope`` is the answer for the world's record inside the caller's scope, ``out_of_scope``
+  for the record outside it; ``NA`` for endpoints with no record to be in or out of scope
+  (collections, "me", health). Admins see everything: their out-of-scope answer is ``OK``.
+
+A builder ``build(world, role, side) -> Call`` returns the path parameters and body for the
+world's record on ``side`` ("in" / "out"); see ``tests/reliability/world.py`` for the world.
+Builders may be ``async`` (e.g. to enrol a device or open a throwaway session first).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.conftest import PASSWORD, valid_uscc
+from tests.reliability.world import ROLES, Side, World, checklist_definition
+
+OK = "ok"
+NA = None
+
+Answer = int | str  # OK or an HTTP status
+Answers = dict[str, Answer]
+
+
+def answers(default: Answer, **per_role: Answer) -> Answers:
+    """The answer for every role: ``default`` unless named, e.g. ``answers(403, admin=OK)``."""
+    unknown = set(per_role) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}")
+    return {role: per_role.get(role, default) for role in ROLES}
+
+
+ALL = answers(OK)
+ADMIN_ONLY = answers(403, admin=OK)
+ADMINS = answers(403, admin=OK, department_admin=OK)  # admin and department admin
+EVALUATORS = answers(403, admin=OK, department_admin=OK, evaluator=OK)  # who may run evaluations
+
+
+@dataclass
+class Call:
+    """One request: path parameters, query, body. ``headers`` replaces the role's own headers
+    (``{}`` for an unauthenticated call, a fresh session for logout)."""
+
+    path: dict[str, str] = field(default_factory=dict)
+    query: dict[str, Any] = field(default_factory=dict)
+    json: Any = None
+    content: bytes | None = None
+    content_type: str | None = None
+    files: dict[str, Any] | None = None
+    headers: dict[str, str] | None = None
+
+
+Builder = Callable[[World, str, Side], "Call | Awaitable[Call]"]
+
+
+def no_params(world: World, role: str, side: Side) -> Call:
+    return Call()
+
+
+@dataclass(frozen=True)
+class Entry:
+    method: str
+    path: str
+    in_scope: Answers
+    out_of_scope: Answers | None
+    build: Builder = no_params
+    note: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.method, self.path)
+
+
+# ---- builders ------------------------------------------------------------------------------------
+
+
+def enterprise_id(world: World, role: str, side: Side) -> Call:
+    return Call(path={"enterprise_id": world.records(side).enterprise["id"]})
+
+
+def new_enterprise(world: World, role: str, side: Side) -> Call:
+    records = world.records(side)
+    return Call(json={"name": f"矩阵新建企业{world.fresh('')}", "uscc": valid_uscc(records.region_code), "region_code": records.region_code,
+                      "industries": [records.industry], "scale": "small_micro"})
+
+
+def patch_enterprise(world: World, role: str, side: Side) -> Call:
+    return Call(path={"enterprise_id": world.records(side).enterprise["id"]}, json={"address": f"矩阵路{world.fresh('')}号"})
+
+
+def import_enterprises(world: World, role: str, side: Side) -> Call:
+    records = world.records(side)
+    csv = f"企业名称,统一社会信用代码,行政区划代码,行业,规模\n矩阵导入企业{world.fresh('')},{valid_uscc(records.region_code)},{records.region_code},{records.industry},small_micro\n"
+    return Call(files={"file": ("enterprises.csv", csv.encode("utf-8"), "text/csv")})
+
+
+def login(world: World, role: str, side: Side) -> Call:
+    return Call(json={"username": world.usernames[role], "password": PASSWORD}, headers={})
+
+
+async def refresh(world: World, role: str, side: Side) -> Call:
+    pair = await world.login(world.usernames[role])
+    return Call(json={"refresh_token": pair["refresh_token"]}, headers={})
+
+
+async def logout(world: World, role: str, side: Side) -> Call:
+    return Call(headers=await world.fresh_headers(role))
+
+
+def grid_of(world: World, role: str, side: Side) -> Call:
+    return Call(path={"code": world.records(side).region_code})
+
+
+def new_grid(world: World, role: str, side: Side) -> Call:
+    return Call(json={"code": world.fresh("g"), "region_code": world.records(side).region_code, "name": "矩阵网格"})
+
+
+def user_id(world: World, role: str, side: Side) -> Call:
+    return Call(path={"user_id": world.records(side).user_id})
+
+
+def new_user(world: World, role: str, side: Side) -> Call:
+    records = world.records(side)
+    return Call(json={"username": world.fresh("u"), "password": PASSWORD, "role": "viewer", "region_code": records.region_code, "industries": [records.industry]})
+
+
+def patch_user(world: World, role: str, side: Side) -> Call:
+    return Call(path={"user_id": world.records(side).user_id}, json={"display_name": f"矩阵{world.fresh('')}"})
+
+
+async def revoke_device(world: World, role: str, side: Side) -> Call:
+    owner = world.usernames[role] if side == "in" else world.outside_device_owner
+    return Call(path={"device_id": await world.enrol_device(owner)}, json={"reason": "平板遗失 lost"})
+
+
+def publish_checklist(world: World, role: str, side: Side) -> Call:
+    definition = checklist_definition(f"matrix.{world.fresh('c')}", world.records(side).industry)
+    return Call(content=json.dumps(definition).encode("utf-8"), content_type="application/json")
+
+
+def checklist_version(world: World, role: str, side: Side) -> Call:
+    records = world.records(side)
+    return Call(path={"checklist_id": records.checklist_id, "version": records.checklist_version})
+
+
+def new_evaluation(world: World, role: str, side: Side) -> Call:
+    return Call(json={"enterprise_id": world.records(side).enterprise["id"], "evaluator": "risk.matrix", "input": {"l": 4, "s": 4}})
+
+
+async def _stored_evaluation(world: World, side: Side) -> str:
+    """A risk evaluation of the side's enterprise, stored by the admin."""
+    response = await world.api.client.post("/api/v1/evaluations", json=new_evaluation(world, "admin", side).json, headers=world.headers["admin"])
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+async def evaluation_id(world: World, role: str, side: Side) -> Call:
+    return Call(path={"evaluation_id": await _stored_evaluation(world, side)})
+
+
+async def risk_level_from_evaluation(world: World, role: str, side: Side) -> Call:
+    evaluation = await _stored_evaluation(world, side)
+    return Call(path={"enterprise_id": world.records(side).enterprise["id"]}, json={"evaluation_id": evaluation})
+
+
+# ---- the matrix ----------------------------------------------------------------------------------
+
+ENTRIES: list[Entry] = [
+    Entry("GET", "/healthz", ALL, NA, note="no token needed"),
+    # auth
+    Entry("POST", "/api/v1/auth/login", ALL, NA, login),
+    Entry("POST", "/api/v1/auth/refresh", ALL, NA, refresh),
+    Entry("POST", "/api/v1/auth/logout", ALL, NA, logout, note="a fresh session, so the role's token stays valid"),
+    Entry("GET", "/api/v1/auth/me", ALL, NA),
+    # enterprises (一企一档)
+    Entry("GET", "/api/v1/enterprises", ALL, NA, note="lists only the caller's scope (checked by the leak markers)"),
+    Entry("POST", "/api/v1/enterprises", ADMINS, ADMIN_ONLY, new_enterprise,
+          note="a department admin may not create outside their jurisdiction: 403 (nothing exists to hide)"),
+    Entry("GET", "/api/v1/enterprises/{enterprise_id:str}", ALL, answers(404, admin=OK), enterprise_id),
+    Entry("PATCH", "/api/v1/enterprises/{enterprise_id:str}", ADMINS, answers(403, admin=OK, department_admin=404), patch_enterprise),
+    Entry("POST", "/api/v1/enterprises/import", ADMINS, NA, import_enterprises, note="out-of-scope rows are per-row errors in a 200 report"),
+    # regions and grids (GB/T 2260 reference data: readable by every role, not scoped)
+    Entry("GET", "/api/v1/regions", ALL, NA),
+    Entry("GET", "/api/v1/regions/{code:str}/grids", ALL, ALL, grid_of, note="regions are public reference data"),
+    Entry("POST", "/api/v1/regions/grids", ADMIN_ONLY, ADMIN_ONLY, new_grid),
+    # users and devices
+    Entry("GET", "/api/v1/users", ADMIN_ONLY, NA),
+    Entry("POST", "/api/v1/users", ADMIN_ONLY, ADMIN_ONLY, new_user),
+    Entry("GET", "/api/v1/users/{user_id:str}", ADMIN_ONLY, ADMIN_ONLY, user_id),
+    Entry("PATCH", "/api/v1/users/{user_id:str}", ADMIN_ONLY, ADMIN_ONLY, patch_user),
+    Entry("GET", "/api/v1/devices", ALL, NA, note="admins see every device, others their own"),
+    Entry("POST", "/api/v1/devices/{device_id:str}/revoke", ALL, answers(404, admin=OK), revoke_device,
+          note="in scope = the caller's own tablet; out = another user's"),
+    # audit
+    Entry("GET", "/api/v1/audit", ADMIN_ONLY, NA),
+    Entry("GET", "/api/v1/audit/verify", ADMIN_ONLY, NA),
+    # checklists (scope = the caller's industries; an account without industries sees all)
+    Entry("POST", "/api/v1/checklists", ADMINS, ADMIN_ONLY, publish_checklist,
+          note="a department admin publishes only for their own industries: 403"),
+    Entry("GET", "/api/v1/checklists", ALL, NA),
+    Entry("GET", "/api/v1/checklists/bundle", ALL, NA),
+    Entry("GET", "/api/v1/checklists/{checklist_id:str}/versions/{version:str}", ALL, answers(404, admin=OK, enterprise_user=OK), checklist_version,
+          note="the world's enterprise user has no industries, so sees every checklist"),
+    Entry("POST", "/api/v1/checklists/{checklist_id:str}/versions/{version:str}/retire", ADMINS, answers(403, admin=OK, department_admin=404), checklist_version),
+    # plugins
+    Entry("GET", "/api/v1/plugins", ADMINS, NA),
+    # evaluations (评估): run = admin, department admin, evaluator; read adds inspector and viewer
+    Entry("GET", "/api/v1/evaluators", answers(OK, enterprise_user=403), NA),
+    Entry("POST", "/api/v1/evaluations", EVALUATORS, answers(403, admin=OK, department_admin=404, evaluator=404), new_evaluation),
+    Entry("GET", "/api/v1/evaluations", answers(OK, enterprise_user=403), NA, note="lists only evaluations of enterprises in scope"),
+    Entry("GET", "/api/v1/evaluations/{evaluation_id:str}", answers(OK, enterprise_user=403), answers(404, admin=OK, enterprise_user=403), evaluation_id),
+    Entry("POST", "/api/v1/enterprises/{enterprise_id:str}/risk-level", EVALUATORS, answers(403, admin=OK, department_admin=404, evaluator=404),
+          risk_level_from_evaluation),
+]
