@@ -22,6 +22,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "device.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
     "staff.read": _STAFF,
+    "sync.push": frozenset({"admin", "inspector", "enterprise_user"}),
+    "sync.pull": ALL_ROLES,
+    "sync.review": frozenset({"admin"}),
 }
 
 

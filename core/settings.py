@@ -34,6 +34,8 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     login_lockout_seconds: Annotated[int, msgspec.Meta(ge=1)] = 900
     login_failure_delay: Annotated[float, msgspec.Meta(ge=0, le=10)] = 0.5
     max_body_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 20 * 1024 * 1024
+    attachment_max_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 50 * 1024 * 1024
+    max_inflated_body_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 64 * 1024 * 1024
     plugins_disabled: list[str] = msgspec.field(default_factory=list)
     plugins_strict: bool = False
     run_scheduler: bool = True
