@@ -14,7 +14,10 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
+import checklists.tables  # noqa: F401  (registers the checklist tables)
 import core.tables  # noqa: F401  (registers every core table)
+from checklists import api as checklists_api
+from checklists.cli import checklist_cli
 from core import api as core_api
 from core import cli as core_cli
 from core.api.dependencies import DEPENDENCIES
@@ -26,6 +29,11 @@ from core.context import Context
 from core.database import Database
 from core.secret import load_or_create_secret
 from core.settings import Settings, settings_from_env
+from plugins import api as plugins_api
+from plugins.cli import plugins_cli
+from plugins.manager import load_plugins
+from plugins.publishing import publish_plugin_checklists
+from plugins.registry import PluginRegistry
 
 __version__ = "0.1.0"
 
@@ -46,29 +54,35 @@ def _openapi() -> OpenAPIConfig:
     )
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
-    """Build the app: settings in, nothing read from globals."""
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, plugins: PluginRegistry | None = None
+) -> Litestar:
+    """Build the app: settings in, nothing read from globals. ``plugins`` replaces loading them (tests)."""
     settings = settings or settings_from_env()
     ctx = build_context(settings, clock)
+    if plugins is None:
+        plugins = load_plugins(disabled=settings.plugins_disabled, strict=settings.plugins_strict)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             await prepare_database(ctx.db)
+        await publish_plugin_checklists(ctx, plugins)
+        await plugins.startup(app)
         try:
             yield
         finally:
             await ctx.db.dispose()
 
     return Litestar(
-        route_handlers=[*core_api.ROUTES],
+        route_handlers=[*core_api.ROUTES, *checklists_api.ROUTES, *plugins_api.ROUTES],
         dependencies=DEPENDENCIES,
         middleware=[AUTH_MIDDLEWARE],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         openapi_config=_openapi(),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         request_max_body_size=settings.max_body_bytes,
-        state=State({"ctx": ctx, "settings": settings}),
+        state=State({"ctx": ctx, "settings": settings, "plugins": plugins}),
         lifespan=[lifespan],
         logging_config=None,
     )
@@ -108,6 +122,8 @@ def migrate() -> None:
 
 
 core_cli.register(cli, build_context)
+cli.add_command(checklist_cli)
+cli.add_command(plugins_cli)
 
 
 def main() -> None:
