@@ -16,6 +16,7 @@ Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$", description="小
 Text = Annotated[str, msgspec.Meta(max_length=4000)]
 ItemCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 AnswerResult = Literal["pass", "fail", "na"]
+Instant = Annotated[datetime, msgspec.Meta(tz=True, description="带时区的时间（ISO 8601）")]
 
 
 class _Wire(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit_defaults=True):
@@ -52,7 +53,7 @@ class TabletHazard(_Wire):
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
     item_code: ItemCode | None = None
     location: Annotated[str, msgspec.Meta(max_length=300)] = ""
-    found_at: datetime | None = None
+    found_at: Instant | None = None
     responsible_person: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     evidence: list[Sha256] = msgspec.field(default_factory=list)
 
@@ -65,8 +66,8 @@ class SubmissionRecord(_Wire, tag="submission", tag_field="kind"):
     checklist_id: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
     checklist_version: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
     checklist_hash: Sha256
-    started_at: datetime
-    finished_at: datetime
+    started_at: Instant
+    finished_at: Instant
     answers: dict[ItemCode, ItemAnswer]
     gps: Gps | None = None
     notes: Text = ""
@@ -87,7 +88,7 @@ class HazardUpdateRecord(_Wire, tag="hazard_update", tag_field="kind"):
     hazard_id: Annotated[str, msgspec.Meta(min_length=1, max_length=36)]
     base_version: Annotated[int, msgspec.Meta(ge=1)]
     transition: dict[str, Any]
-    made_at: datetime | None = None
+    made_at: Instant | None = None
 
 
 PushRecord = SubmissionRecord | HazardUpdateRecord
