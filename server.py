@@ -16,6 +16,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 import checklists.tables  # noqa: F401  (registers the checklist tables)
 import core.tables  # noqa: F401  (registers every core table)
+import sync.tables  # noqa: F401  (registers the sync tables)
 from checklists import api as checklists_api
 from checklists.cli import checklist_cli
 from core import api as core_api
@@ -34,6 +35,7 @@ from plugins.cli import plugins_cli
 from plugins.manager import load_plugins
 from plugins.publishing import publish_plugin_checklists
 from plugins.registry import PluginRegistry
+from sync import api as sync_api
 
 __version__ = "0.1.0"
 
@@ -75,7 +77,7 @@ def create_app(
             await ctx.db.dispose()
 
     return Litestar(
-        route_handlers=[*core_api.ROUTES, *checklists_api.ROUTES, *plugins_api.ROUTES],
+        route_handlers=[*core_api.ROUTES, *checklists_api.ROUTES, *plugins_api.ROUTES, *sync_api.ROUTES],
         dependencies=DEPENDENCIES,
         middleware=[AUTH_MIDDLEWARE],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -23,13 +23,13 @@ class _Wire(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit_defau
     """Unknown fields are refused: a misspelt field must not be silently dropped from a record."""
 
 
-class Gps(_Wire):
+class Gps(_Wire, kw_only=True):
     latitude: Annotated[float, msgspec.Meta(ge=-90, le=90)]
     longitude: Annotated[float, msgspec.Meta(ge=-180, le=180)]
     accuracy_m: Annotated[float, msgspec.Meta(ge=0)] | None = None
 
 
-class ItemAnswer(_Wire):
+class ItemAnswer(_Wire, kw_only=True):
     """One item's answer. ``result`` for pass/fail items; ``value`` for number/text items."""
 
     result: AnswerResult | None = None
@@ -38,7 +38,7 @@ class ItemAnswer(_Wire):
     photos: list[Sha256] = msgspec.field(default_factory=list)
 
 
-class Signature(_Wire):
+class Signature(_Wire, kw_only=True):
     """A signature image (by sha256) and who signed: the inspector or the enterprise's person."""
 
     role: Annotated[str, msgspec.Meta(max_length=32)]
@@ -46,19 +46,21 @@ class Signature(_Wire):
     sha256: Sha256
 
 
-class TabletHazard(_Wire):
+class TabletHazard(_Wire, kw_only=True):
     """A hazard the tablet created offline, usually for a failed item (``item_code``)."""
 
     id: Uuid
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
     item_code: ItemCode | None = None
+    level: Literal["general", "major"] | None = None
     location: Annotated[str, msgspec.Meta(max_length=300)] = ""
     found_at: Instant | None = None
     responsible_person: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    rectification_plan: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
     evidence: list[Sha256] = msgspec.field(default_factory=list)
 
 
-class SubmissionRecord(_Wire, tag="submission", tag_field="kind"):
+class SubmissionRecord(_Wire, tag="submission", tag_field="kind", kw_only=True):
     """A completed checklist as the tablet made it (immutable once accepted)."""
 
     id: Uuid
@@ -78,7 +80,7 @@ class SubmissionRecord(_Wire, tag="submission", tag_field="kind"):
     assignment_id: Annotated[str, msgspec.Meta(max_length=36)] | None = None
 
 
-class HazardUpdateRecord(_Wire, tag="hazard_update", tag_field="kind"):
+class HazardUpdateRecord(_Wire, tag="hazard_update", tag_field="kind", kw_only=True):
     """A change to a hazard made offline, based on the hazard ``version`` the tablet had.
 
     ``transition`` is the hazard lifecycle's transition body (``core.hazard_service.TransitionIn``).
@@ -167,14 +169,14 @@ class QuarantineOut(msgspec.Struct, kw_only=True):
     resolution_note: str | None
 
 
-class ReingestIn(_Wire):
+class ReingestIn(_Wire, kw_only=True):
     """Re-ingest a quarantined record, usually with a corrected payload (default: as stored)."""
 
     payload: dict[str, Any] | None = None
     note: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
 
-class DismissIn(_Wire):
+class DismissIn(_Wire, kw_only=True):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
 
@@ -195,7 +197,7 @@ class ConflictOut(msgspec.Struct, kw_only=True):
     resolution_note: str | None
 
 
-class ResolveConflictIn(_Wire):
+class ResolveConflictIn(_Wire, kw_only=True):
     """Close a conflict: ``reapply`` applies the tablet's update onto the current version."""
 
     note: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
