@@ -36,6 +36,7 @@ from plugins.manager import load_plugins
 from plugins.publishing import publish_plugin_checklists
 from plugins.registry import PluginRegistry
 from sync import api as sync_api
+from sync.cli import tablet_cli
 
 __version__ = "0.1.0"
 
@@ -126,6 +127,7 @@ def migrate() -> None:
 core_cli.register(cli, build_context)
 cli.add_command(checklist_cli)
 cli.add_command(plugins_cli)
+cli.add_command(tablet_cli)
 
 
 def main() -> None:
