@@ -22,6 +22,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "device.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
     "staff.read": _STAFF,
+    "hazard.read": ALL_ROLES,
+    "inspection.read": _STAFF,
+    "plan.read": _STAFF,
+    "plan.write": frozenset({"admin", "department_admin"}),
+    "random_draw.run": frozenset({"admin", "department_admin"}),
+    "inspector_tie.write": frozenset({"admin", "department_admin"}),
+    "report.read": _STAFF,
+    "notification.read": ALL_ROLES,
+    "job.run": frozenset({"admin"}),
 }
 
 

@@ -4,8 +4,9 @@ from core.api.audit import AuditController
 from core.api.auth import AuthController
 from core.api.devices import DeviceController
 from core.api.enterprises import EnterpriseController
+from core.api.hazards import HazardController
 from core.api.health import healthz
 from core.api.regions import RegionController
 from core.api.users import UserController
 
-ROUTES = [healthz, AuthController, EnterpriseController, RegionController, UserController, DeviceController, AuditController]
+ROUTES = [healthz, AuthController, EnterpriseController, RegionController, UserController, DeviceController, AuditController, HazardController]
