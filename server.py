@@ -24,6 +24,8 @@ from core.bootstrap import prepare_database
 from core.clock import Clock
 from core.context import Context
 from core.database import Database
+from core.jobs_cli import register_jobs
+from core.scheduler import start_scheduler
 from core.secret import load_or_create_secret
 from core.settings import Settings, settings_from_env
 
@@ -55,9 +57,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             await prepare_database(ctx.db)
+        scheduler = start_scheduler(ctx) if settings.run_scheduler else None
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
             await ctx.db.dispose()
 
     return Litestar(
@@ -108,6 +113,7 @@ def migrate() -> None:
 
 
 core_cli.register(cli, build_context)
+register_jobs(cli, build_context)
 
 
 def main() -> None:
