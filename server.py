@@ -28,6 +28,8 @@ from core.bootstrap import prepare_database
 from core.clock import Clock
 from core.context import Context
 from core.database import Database
+from core.jobs_cli import register_jobs
+from core.scheduler import start_scheduler
 from core.secret import load_or_create_secret
 from core.settings import Settings, settings_from_env
 from plugins import api as plugins_api
@@ -72,9 +74,12 @@ def create_app(
             await prepare_database(ctx.db)
         await publish_plugin_checklists(ctx, plugins)
         await plugins.startup(app)
+        scheduler = start_scheduler(ctx) if settings.run_scheduler else None
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
             await ctx.db.dispose()
 
     return Litestar(
@@ -128,6 +133,7 @@ core_cli.register(cli, build_context)
 cli.add_command(checklist_cli)
 cli.add_command(plugins_cli)
 cli.add_command(tablet_cli)
+register_jobs(cli, build_context)
 
 
 def main() -> None:

@@ -39,6 +39,10 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     plugins_disabled: list[str] = msgspec.field(default_factory=list)
     plugins_strict: bool = False
     run_scheduler: bool = True
+    overdue_escalation_days: Annotated[int, msgspec.Meta(ge=0, le=365)] = 7
+    deadline_reminder_days: Annotated[int, msgspec.Meta(ge=0, le=90)] = 3
+    assignment_lookahead_days: Annotated[int, msgspec.Meta(ge=0, le=366)] = 31
+    scheduler_instance_lock: bool = True
     migrate_on_start: bool = True
     log_level: str = "INFO"
 

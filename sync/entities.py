@@ -18,10 +18,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from checklists.bundle import bundle_industries
 from checklists.tables import ChecklistVersion
+from core.assignments import Assignment
 from core.changes import Change
 from core.enterprises import Enterprise
 from core.hazard_service import hazard_out
 from core.hazards import Hazard
+from core.plan_service import AssignmentOut
 from core.scope import Principal
 from core.wire import EnterpriseOut, to_out
 
@@ -97,8 +99,29 @@ async def _checklist_versions(session: AsyncSession, principal: Principal, ids: 
     return out
 
 
+def _own_assignment(principal: Principal, row: Change) -> bool:
+    return row.user_id is not None and row.user_id == principal.user_id
+
+
+async def _assignments(session: AsyncSession, principal: Principal, ids: list[str], now: datetime) -> dict[str, dict[str, Any] | None]:
+    rows = {a.id: a for a in (await session.exec(select(Assignment).where(col(Assignment.id).in_(ids)))).all()}
+    enterprise_ids = sorted({a.enterprise_id for a in rows.values()})
+    enterprises = {e.id: e for e in (await session.exec(select(Enterprise).where(col(Enterprise.id).in_(enterprise_ids)))).all()} if enterprise_ids else {}
+    out: dict[str, dict[str, Any] | None] = {}
+    for entity_id in ids:
+        assignment = rows.get(entity_id)
+        enterprise = enterprises.get(assignment.enterprise_id) if assignment else None
+        visible = (
+            assignment is not None and assignment.inspector_id == principal.user_id and assignment.status != "cancelled"
+            and enterprise is not None and enterprise.active and principal.sees_enterprise(enterprise)
+        )
+        out[entity_id] = msgspec.to_builtins(msgspec.convert(assignment.model_dump(), AssignmentOut)) if visible and assignment else None
+    return out
+
+
 KINDS: dict[str, EntityKind] = {
     "enterprise": EntityKind(_enterprise_scoped, _enterprises),
     "hazard": EntityKind(_enterprise_scoped, _hazards),
     "checklist_version": EntityKind(_checklist_relevant, _checklist_versions),
+    "assignment": EntityKind(_own_assignment, _assignments),
 }

@@ -21,7 +21,9 @@ from core.context import Context
 from core.enterprises import Enterprise
 from core.errors import InvalidInput
 from core.hazard_rules import step_for
+from core.errors import AppError
 from core.hazard_service import HazardIn, create_hazard_in_session
+from core.inspections import INSPECTING_ROLES, record_inspection_in_session
 from core.scope import Principal
 from sync.pinned import PinnedVersion, find_pinned
 from sync.quarantine import supersede_in_session
@@ -219,9 +221,29 @@ async def accept_submission(
             hazard_ids.append((await create_hazard_in_session(session, ctx, principal, _hazard_in(principal, record, now, item=None, tablet=hazard))).id)
     submission.hazard_ids = hazard_ids
     session.add(submission)
+    inspection_id = await _record_inspection(session, ctx, principal, record)
     await supersede_in_session(session, ctx, record.id)
     await append_audit(
         session, actor=principal.actor, action="submission_accepted", entity="submission", entity_id=record.id, at=now,
         after={"enterprise_id": enterprise.id, "checklist": f"{record.checklist_id}@{record.checklist_version}", "failed_items": failed, "hazard_ids": hazard_ids, "replaces": record.replaces},
     )
-    return {"submission_id": record.id, "hazard_ids": hazard_ids, "failed_items": failed}
+    return {"submission_id": record.id, "hazard_ids": hazard_ids, "failed_items": failed, "inspection_id": inspection_id}
+
+
+async def _record_inspection(session: AsyncSession, ctx: Context, principal: Principal, record: SubmissionRecord) -> str | None:
+    """An inspector's submission is an inspection (and completes its assignment); an enterprise's
+    own submission is a self-inspection (自查) and fulfils no assignment."""
+    if principal.role not in INSPECTING_ROLES:
+        if record.assignment_id is not None:
+            raise _bad("assignment_id", "assignment_not_allowed", "a self-inspection cannot fulfil an assignment", "企业自查不能完成检查任务")
+        return None
+    try:
+        inspection = await record_inspection_in_session(
+            session, ctx, principal, enterprise_id=record.enterprise_id, inspected_at=record.finished_at,
+            submission_id=record.id, assignment_id=record.assignment_id,
+        )
+    except AppError as exc:
+        if exc.code == "not_found" and record.assignment_id is not None:
+            exc.field = "assignment_id"
+        raise
+    return inspection.id

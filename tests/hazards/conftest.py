@@ -12,7 +12,7 @@ from core.enterprise_service import create_in_session
 from core.scope import Principal
 from core.users import User
 from core.wire import EnterpriseIn
-from tests.conftest import valid_uscc
+from tests.conftest import make_settings, valid_uscc
 
 ROLES = ("admin", "department_admin", "inspector", "evaluator", "enterprise_user", "viewer")
 
@@ -34,6 +34,12 @@ async def make_enterprise(ctx: Any, **fields: Any) -> Any:
     data.update(fields)
     async with ctx.db.write() as session:
         return await create_in_session(session, ctx, ADMIN, EnterpriseIn(**data))
+
+
+@pytest.fixture
+def settings(db_url, tmp_path):  # type: ignore[no-untyped-def]
+    """Long-lived access tokens: these tests move the clock by days and weeks."""
+    return make_settings(db_url, str(tmp_path / "data"), access_token_ttl=400 * 24 * 3600)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """sync: pushed-record ledger, submissions, quarantine, conflicts; previous scope on change rows
 
 Revision ID: 0004_sync
-Revises: 0002_checklists, 0003_hazards
+Revises: 0002_checklists, 0005_plans
 Create Date: 2026-11-23 16:40:11.593004
 """
 
@@ -17,7 +17,7 @@ import core.db_types
 
 
 revision: str = '0004_sync'
-down_revision: str | Sequence[str] | None = ('0002_checklists', '0003_hazards')
+down_revision: str | Sequence[str] | None = ('0002_checklists', '0005_plans')
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
