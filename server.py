@@ -16,6 +16,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 import checklists.tables  # noqa: F401  (registers the checklist tables)
 import core.tables  # noqa: F401  (registers every core table)
+import sync.tables  # noqa: F401  (registers the sync tables)
 from checklists import api as checklists_api
 from checklists.cli import checklist_cli
 from core import api as core_api
@@ -28,6 +29,8 @@ from core.bootstrap import prepare_database
 from core.clock import Clock
 from core.context import Context
 from core.database import Database
+from core.jobs_cli import register_jobs
+from core.scheduler import start_scheduler
 from core.secret import load_or_create_secret
 from core.settings import Settings, settings_from_env
 from plugins import api as plugins_api
@@ -37,6 +40,8 @@ from plugins.evaluation_cli import make_evaluate_command
 from plugins.manager import load_plugins
 from plugins.publishing import publish_plugin_checklists
 from plugins.registry import PluginRegistry
+from sync import api as sync_api
+from sync.cli import tablet_cli
 
 __version__ = "0.1.0"
 
@@ -73,13 +78,16 @@ def create_app(
         await publish_plugin_checklists(ctx, plugins)
         await plugins.startup(app)
         document_errors(app.openapi_schema)  # again, in case a plugin added routes at startup
+        scheduler = start_scheduler(ctx) if settings.run_scheduler else None
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
             await ctx.db.dispose()
 
     app = Litestar(
-        route_handlers=[*core_api.ROUTES, *checklists_api.ROUTES, *plugins_api.ROUTES, *evaluation_api.ROUTES],
+        route_handlers=[*core_api.ROUTES, *checklists_api.ROUTES, *plugins_api.ROUTES, *evaluation_api.ROUTES, *sync_api.ROUTES],
         dependencies=DEPENDENCIES,
         middleware=[AUTH_MIDDLEWARE],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
@@ -133,6 +141,8 @@ cli.add_command(plugins_cli)
 cli.add_command(
     make_evaluate_command(build_context, lambda s: load_plugins(disabled=s.plugins_disabled, strict=s.plugins_strict))
 )
+cli.add_command(tablet_cli)
+register_jobs(cli, build_context)
 
 
 def main() -> None:

@@ -20,6 +20,9 @@ from core.db_types import UTCDateTime
 
 GENESIS_HASH = "0" * 64
 _AUDIT_LOCK_KEY = 0x616E6A69616E01  # "anjian" + 1: the advisory lock serialising appends
+# Change-sequence appends take the same lock: one lock, so audit-then-change and change-then-audit
+# transactions can never deadlock each other.
+SEQUENCE_LOCK_KEY = _AUDIT_LOCK_KEY
 _SEQ_TYPE = BigInteger().with_variant(Integer(), "sqlite")
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Column, Integer, String
+from sqlalchemy import JSON, BigInteger, Column, Integer, String, text
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.audit import SEQUENCE_LOCK_KEY
 from core.db_types import UTCDateTime
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
@@ -33,6 +34,10 @@ class Change(SQLModel, table=True):
     enterprise_id: str | None = Field(default=None, max_length=36, index=True)
     user_id: str | None = Field(default=None, max_length=36, index=True)
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # The scope the record had before this change, when it moved (region/industries changed), so a
+    # pull can send a tombstone to users who saw the old state but may not see the new one.
+    prev_region_code: str | None = Field(default=None, max_length=6)
+    prev_industries: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 async def record_change(
@@ -46,8 +51,17 @@ async def record_change(
     industries: list[str] | None = None,
     enterprise_id: str | None = None,
     user_id: str | None = None,
+    prev_region_code: str | None = None,
+    prev_industries: list[str] | None = None,
 ) -> None:
-    """Append a change row in the caller's transaction."""
+    """Append a change row in the caller's transaction; call it as the transaction's last step.
+
+    On PostgreSQL a transaction-scoped advisory lock (the one audit appends take) is held from here
+    to commit, so change rows become visible in ``seq`` order: a pull that has seen ``seq`` N can
+    never later find a smaller one committing (SQLite's ``BEGIN IMMEDIATE`` already serialises).
+    """
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        await session.exec(text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=SEQUENCE_LOCK_KEY))  # type: ignore[call-overload]
     session.add(
         Change(
             entity=entity,
@@ -58,5 +72,7 @@ async def record_change(
             enterprise_id=enterprise_id,
             user_id=user_id,
             at=at,
+            prev_region_code=prev_region_code,
+            prev_industries=list(prev_industries) if prev_industries is not None else None,
         )
     )

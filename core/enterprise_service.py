@@ -80,11 +80,14 @@ async def _set_industries(session: AsyncSession, enterprise: Enterprise) -> None
 
 async def _record(session: AsyncSession, ctx: Context, principal: Principal, enterprise: Enterprise, action: str, before: dict[str, Any] | None) -> None:
     now = ctx.clock.now()
+    await append_audit(session, actor=principal.actor, action=action, entity="enterprise", entity_id=enterprise.id, at=now, before=before, after=snapshot(enterprise))
+    moved = before is not None and (before.get("region_code") != enterprise.region_code or sorted(before.get("industries") or []) != enterprise.industries)
     await record_change(
         session, entity="enterprise", entity_id=enterprise.id, at=now, region_code=enterprise.region_code,
         industries=enterprise.industries, enterprise_id=enterprise.id,
+        prev_region_code=before.get("region_code") if moved and before else None,
+        prev_industries=(before.get("industries") or []) if moved and before else None,
     )
-    await append_audit(session, actor=principal.actor, action=action, entity="enterprise", entity_id=enterprise.id, at=now, before=before, after=snapshot(enterprise))
 
 
 async def create_in_session(session: AsyncSession, ctx: Context, principal: Principal, data: EnterpriseIn) -> Enterprise:

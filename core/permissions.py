@@ -27,6 +27,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "evaluation.run": frozenset({"admin", "department_admin", "evaluator"}),
     "evaluation.read": frozenset({"admin", "department_admin", "evaluator", "viewer", "inspector"}),
     "enterprise.set_risk_level": frozenset({"admin", "department_admin", "evaluator"}),
+    "sync.push": frozenset({"admin", "inspector", "enterprise_user"}),
+    "sync.pull": ALL_ROLES,
+    "sync.review": frozenset({"admin"}),
+    "hazard.read": ALL_ROLES,
+    "inspection.read": _STAFF,
+    "plan.read": _STAFF,
+    "plan.write": frozenset({"admin", "department_admin"}),
+    "random_draw.run": frozenset({"admin", "department_admin"}),
+    "inspector_tie.write": frozenset({"admin", "department_admin"}),
+    "report.read": _STAFF,
+    "notification.read": ALL_ROLES,
+    "job.run": frozenset({"admin"}),
 }
 
 

@@ -37,9 +37,15 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     argon2_memory_kib: Annotated[int, msgspec.Meta(ge=8)] = 65536
     argon2_parallelism: Annotated[int, msgspec.Meta(ge=1)] = 4
     max_body_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 20 * 1024 * 1024
+    attachment_max_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 50 * 1024 * 1024
+    max_inflated_body_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 64 * 1024 * 1024
     plugins_disabled: list[str] = msgspec.field(default_factory=list)
     plugins_strict: bool = False
     run_scheduler: bool = True
+    overdue_escalation_days: Annotated[int, msgspec.Meta(ge=0, le=365)] = 7
+    deadline_reminder_days: Annotated[int, msgspec.Meta(ge=0, le=90)] = 3
+    assignment_lookahead_days: Annotated[int, msgspec.Meta(ge=0, le=366)] = 31
+    scheduler_instance_lock: bool = True
     migrate_on_start: bool = True
     log_level: str = "INFO"
 

@@ -1,7 +1,7 @@
 """evaluations: stored evaluation results
 
 Revision ID: 0006_evaluations
-Revises: 0002_checklists
+Revises: 0004_sync
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import core.db_types
 
 revision: str = "0006_evaluations"
-down_revision: str | Sequence[str] | None = "0002_checklists"
+down_revision: str | Sequence[str] | None = "0004_sync"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,464 @@
+"""Registering hazards and moving them through their lifecycle (闭环管理), inside the caller's scope.
+
+``create_hazard_in_session`` and ``transition_in_session`` run in the caller's write transaction so
+that the sync protocol can apply a tablet's whole upload atomically; the API wraps them in their
+own transaction. Every change bumps ``version``, appends a history entry (``HazardTransition``), an
+audit entry and a change row for tablets — all in that one transaction.
+
+``overdue`` is never stored as truth: it is derived from the deadline and the current time
+(``is_overdue``) everywhere a hazard is shown or filtered.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.audit import Actor, append_audit, snapshot
+from core.changes import record_change
+from core.context import Context
+from core.enterprises import Enterprise
+from core.errors import Conflict, Forbidden, InvalidInput, not_found
+from core.hazard_rules import CREATE_ROLES, Step, allowed_steps, step_for
+from core.hazards import HAZARD_STATUS_LABELS, Hazard, HazardTransition
+from core.ids import canonical_uuid
+from core.scope import Principal
+from core.vocabulary import ROLE_LABELS
+
+HazardLevel = Literal["general", "major"]
+HazardStatus = Literal["reported", "rectifying", "awaiting_recheck", "closed"]
+Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$", description="附件（照片）的 SHA-256")]
+AwareDateTime = Annotated[datetime, msgspec.Meta(tz=True)]
+Evidence = Annotated[list[Sha256], msgspec.Meta(max_length=50)]
+
+MAJOR_LISTED_REASON = "重大事故隐患，登记即挂牌督办"
+
+
+class HazardIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A newly found hazard. Giving ``deadline`` (and ``responsible_person``; a major hazard also
+    ``rectification_plan``) orders rectification at once: the hazard starts in ``rectifying``."""
+
+    enterprise_id: str
+    level: HazardLevel
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    location: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    id: str | None = None
+    item_code: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    checklist_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    checklist_version: Annotated[str, msgspec.Meta(max_length=32)] | None = None
+    submission_id: Annotated[str, msgspec.Meta(max_length=36)] | None = None
+    found_at: AwareDateTime | None = None
+    deadline: AwareDateTime | None = None
+    responsible_person: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    rectification_plan: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
+    evidence: Evidence = msgspec.field(default_factory=list)
+
+
+class TransitionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A requested step: the target status plus what that step needs.
+
+    - ``reported → rectifying``: ``deadline`` (future), ``responsible_person``; a major hazard also
+      ``rectification_plan`` (整改方案).
+    - ``rectifying → awaiting_recheck``: ``evidence`` (photos of the fix), optional ``reason``.
+    - ``awaiting_recheck → closed``: recheck passed; optional ``evidence``/``reason``.
+    - ``awaiting_recheck → rectifying``: recheck failed; ``reason`` and a new future ``deadline``.
+    - ``rectifying → rectifying``: deadline extension (department admin); ``reason`` and a
+      ``deadline`` later than the current one.
+    ``recheck_passed``, when given, must agree with the target status. ``base_version`` refuses a
+    step based on a stale copy (409 ``stale_version``).
+    """
+
+    to_status: HazardStatus
+    reason: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    deadline: AwareDateTime | None = None
+    responsible_person: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    rectification_plan: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
+    evidence: Evidence = msgspec.field(default_factory=list)
+    recheck_passed: bool | None = None
+    base_version: int | None = None
+
+
+class HazardOut(msgspec.Struct, kw_only=True):
+    """A hazard as users and tablets see it; ``overdue``/``overdue_days`` are derived at read time."""
+
+    id: str
+    enterprise_id: str
+    region_code: str
+    industries: list[str]
+    submission_id: str | None
+    checklist_id: str | None
+    checklist_version: str | None
+    item_code: str | None
+    level: str
+    status: str
+    description: str
+    location: str
+    found_at: datetime | None
+    received_at: datetime
+    reported_by: str | None
+    deadline: datetime | None
+    responsible_person: str
+    rectification_plan: str
+    listed_supervision: bool
+    listed_at: datetime | None
+    listed_reason: str | None
+    evidence: list[str]
+    rectification_evidence: list[str]
+    closed_at: datetime | None
+    overdue: bool
+    overdue_days: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class TransitionOut(msgspec.Struct, kw_only=True):
+    """One history entry."""
+
+    id: str
+    action: str
+    from_status: str | None
+    to_status: str
+    actor_id: str | None
+    actor_name: str
+    at: datetime
+    reason: str
+    evidence: list[str]
+    data: dict[str, Any]
+    resulting_version: int
+
+
+class AllowedStep(msgspec.Struct, kw_only=True):
+    """A step the caller may take now."""
+
+    action: str
+    to_status: str
+    label_zh: str
+
+
+class HazardDetailOut(msgspec.Struct, kw_only=True):
+    """A hazard with its history and what the caller may do next."""
+
+    hazard: HazardOut
+    history: list[TransitionOut]
+    allowed: list[AllowedStep]
+
+
+def is_overdue(hazard: Hazard, now: datetime) -> bool:
+    """Deadline passed without a passed recheck (逾期)."""
+    return hazard.status != "closed" and hazard.deadline is not None and hazard.deadline < now
+
+
+def overdue_days(hazard: Hazard, now: datetime) -> int:
+    """Whole days past the deadline (0 when not overdue)."""
+    if not is_overdue(hazard, now):
+        return 0
+    assert hazard.deadline is not None
+    return (now - hazard.deadline).days
+
+
+def hazard_out(h: Hazard, now: datetime | None = None) -> HazardOut:
+    """The response form of a hazard; pass ``ctx.clock.now()`` as ``now`` (default: real time)."""
+    now = now or datetime.now(UTC)
+    data = h.model_dump()
+    data["overdue"] = is_overdue(h, now)
+    data["overdue_days"] = overdue_days(h, now)
+    return msgspec.convert(data, HazardOut)
+
+
+def transition_out(t: HazardTransition) -> TransitionOut:
+    """The response form of a history entry."""
+    return msgspec.convert(t.model_dump(), TransitionOut)
+
+
+async def load_visible_hazard(session: AsyncSession, principal: Principal, hazard_id: str) -> Hazard:
+    """The hazard if it exists and lies in the caller's scope, else the one 404."""
+    hazard = await session.get(Hazard, hazard_id)
+    if hazard is None:
+        raise not_found("hazard", "隐患")
+    enterprise = await session.get(Enterprise, hazard.enterprise_id)
+    if enterprise is None or not principal.sees_enterprise(enterprise):
+        raise not_found("hazard", "隐患")
+    return hazard
+
+
+async def append_history(
+    session: AsyncSession,
+    ctx: Context,
+    hazard: Hazard,
+    *,
+    actor: Actor,
+    action: str,
+    from_status: str | None,
+    reason: str = "",
+    evidence: list[str] | None = None,
+    data: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+) -> HazardTransition:
+    """Record one change of ``hazard`` (already modified and version-bumped by the caller):
+    history entry, audit entry and change row for tablets, in the caller's transaction."""
+    now = ctx.clock.now()
+    hazard.updated_at = now
+    session.add(hazard)
+    entry = HazardTransition(
+        hazard_id=hazard.id,
+        action=action,
+        from_status=from_status,
+        to_status=hazard.status,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        at=now,
+        reason=reason,
+        evidence=list(evidence or []),
+        data=msgspec.to_builtins(data or {}),
+        resulting_version=hazard.version,
+    )
+    session.add(entry)
+    await session.flush()
+    await record_change(
+        session, entity="hazard", entity_id=hazard.id, at=now, region_code=hazard.region_code,
+        industries=hazard.industries, enterprise_id=hazard.enterprise_id,
+    )
+    await append_audit(
+        session, actor=actor, action=f"hazard_{action}", entity="hazard", entity_id=hazard.id, at=now,
+        before=before, after=snapshot(hazard),
+    )
+    return entry
+
+
+def put_under_listed_supervision(hazard: Hazard, now: datetime, reason: str) -> bool:
+    """Mark 挂牌督办 (idempotent); True when it changed the hazard."""
+    if hazard.listed_supervision:
+        return False
+    hazard.listed_supervision = True
+    hazard.listed_at = now
+    hazard.listed_reason = reason
+    return True
+
+
+def _require_text(value: str | None, field: str, what: str, what_zh: str) -> str:
+    if value is None or not value.strip():
+        raise InvalidInput(f"{field} is required: {what}", f"必须填写{what_zh}", field=field)
+    return value.strip()
+
+
+def _require_future(value: datetime | None, now: datetime, field: str = "deadline", after: datetime | None = None) -> datetime:
+    if value is None:
+        raise InvalidInput("deadline is required", "必须填写整改期限", field=field)
+    floor = max(now, after) if after else now
+    if value <= floor:
+        if after is not None and after >= now:
+            raise InvalidInput("the new deadline must be later than the current one", "新的整改期限必须晚于当前期限", field=field)
+        raise InvalidInput("the deadline must be in the future", "整改期限必须晚于当前时间", field=field)
+    return value
+
+
+async def create_hazard_in_session(session: AsyncSession, ctx: Context, principal: Principal, data: HazardIn) -> Hazard:
+    """Register a hazard in the caller's write transaction (see module doc).
+
+    A major hazard is put under listed supervision at once. ``data.id`` (a tablet-made UUID) that
+    is already taken raises ``Conflict(code="id_in_use")``.
+    """
+    if principal.role not in CREATE_ROLES:
+        raise Forbidden(f"role {principal.role!r} may not register hazards", f"角色“{ROLE_LABELS.get(principal.role, principal.role)}”无权登记隐患")
+    enterprise = await session.get(Enterprise, data.enterprise_id)
+    if enterprise is None or not principal.sees_enterprise(enterprise):
+        raise not_found("enterprise", "企业")
+    hazard_id = None
+    if data.id is not None:
+        hazard_id = canonical_uuid(data.id)
+        if hazard_id is None:
+            raise InvalidInput("id must be a UUID", "隐患编号必须是UUID", field="id")
+        if await session.get(Hazard, hazard_id) is not None:
+            raise Conflict(f"hazard id {hazard_id} is already in use", f"隐患编号 {hazard_id} 已被使用", field="id", code="id_in_use")
+    now = ctx.clock.now()
+    order = None
+    if data.deadline is not None:
+        order = step_for("reported", "rectifying")
+        assert order is not None
+        if principal.role not in order.roles:
+            raise Forbidden("only an inspector may set a rectification deadline", "只有检查人员可以下达整改期限", field="deadline")
+        _require_future(data.deadline, now)
+        _require_text(data.responsible_person, "responsible_person", "the person responsible for rectification", "整改责任人")
+        if data.level == "major":
+            _require_text(data.rectification_plan, "rectification_plan", "a major hazard needs a rectification plan", "重大隐患的整改方案")
+    hazard = Hazard(
+        enterprise_id=enterprise.id,
+        region_code=enterprise.region_code,
+        industries=list(enterprise.industries),
+        submission_id=data.submission_id,
+        checklist_id=data.checklist_id,
+        checklist_version=data.checklist_version,
+        item_code=data.item_code,
+        level=data.level,
+        status="reported",
+        description=data.description.strip(),
+        location=data.location,
+        found_at=data.found_at,
+        received_at=now,
+        reported_by=principal.user_id,
+        evidence=list(data.evidence),
+        created_at=now,
+        updated_at=now,
+    )
+    if hazard_id:
+        hazard.id = hazard_id
+    session.add(hazard)
+    await session.flush()
+    await append_history(session, ctx, hazard, actor=principal.actor, action="created", from_status=None, evidence=hazard.evidence, data={"level": hazard.level})
+    if data.level == "major" and put_under_listed_supervision(hazard, now, MAJOR_LISTED_REASON):
+        hazard.version += 1
+        await append_history(session, ctx, hazard, actor=principal.actor, action="listed_supervision", from_status=hazard.status, reason=MAJOR_LISTED_REASON)
+    if order is not None:
+        before = snapshot(hazard)
+        _apply_order(hazard, data.deadline, data.responsible_person, data.rectification_plan)
+        hazard.version += 1
+        await append_history(
+            session, ctx, hazard, actor=principal.actor, action=order.action, from_status="reported",
+            data=_deadline_data(hazard), before=before,
+        )
+    return hazard
+
+
+def _apply_order(hazard: Hazard, deadline: datetime | None, responsible_person: str | None, plan: str | None) -> None:
+    hazard.status = "rectifying"
+    hazard.deadline = deadline
+    hazard.responsible_person = (responsible_person or "").strip()
+    if plan is not None and plan.strip():
+        hazard.rectification_plan = plan.strip()
+    hazard.overdue_marked_at = None
+
+
+def _deadline_data(hazard: Hazard, previous: datetime | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {"deadline": hazard.deadline, "responsible_person": hazard.responsible_person}
+    if hazard.rectification_plan:
+        data["rectification_plan"] = hazard.rectification_plan
+    if previous is not None:
+        data["previous_deadline"] = previous
+    return data
+
+
+def _invalid_transition(hazard: Hazard, principal: Principal, to_status: str) -> Conflict:
+    allowed = [{"action": s.action, "to_status": s.to_status, "label_zh": s.label_zh} for s in allowed_steps(hazard.status, principal.role)]
+    return Conflict(
+        f"a hazard in status {hazard.status!r} cannot move to {to_status!r}",
+        f"隐患当前状态为“{HAZARD_STATUS_LABELS[hazard.status]}”，不能变更为“{HAZARD_STATUS_LABELS.get(to_status, to_status)}”",
+        field="to_status",
+        code="invalid_transition",
+        extra={"status": hazard.status, "allowed": allowed},
+    )
+
+
+async def transition_in_session(
+    session: AsyncSession, ctx: Context, principal: Principal, hazard_id: str, data: TransitionIn, base_version: int | None = None
+) -> Hazard:
+    """Take one lifecycle step in the caller's write transaction (see ``TransitionIn``).
+
+    404 out of scope; 409 ``stale_version`` when ``base_version`` differs from the stored version
+    (``extra.current`` holds the hazard as builtins); 409 ``invalid_transition`` with the allowed
+    steps when the state machine has no such step; 403 when the role may not take it.
+    """
+    hazard = await load_visible_hazard(session, principal, hazard_id)
+    now = ctx.clock.now()
+    expected = base_version if base_version is not None else data.base_version
+    if expected is not None and expected != hazard.version:
+        raise Conflict(
+            f"hazard changed since version {expected} (now {hazard.version})",
+            f"隐患已被修改（您基于版本 {expected}，当前版本 {hazard.version}），请刷新后重试",
+            field="base_version",
+            code="stale_version",
+            extra={"current": msgspec.to_builtins(hazard_out(hazard, now))},
+        )
+    step = step_for(hazard.status, data.to_status)
+    if step is None:
+        raise _invalid_transition(hazard, principal, data.to_status)
+    if principal.role not in step.roles:
+        raise Forbidden(
+            f"role {principal.role!r} may not take step {step.action!r}",
+            f"角色“{ROLE_LABELS.get(principal.role, principal.role)}”无权执行“{step.label_zh}”",
+            code="forbidden_transition",
+            extra={"allowed": [{"action": s.action, "to_status": s.to_status, "label_zh": s.label_zh} for s in allowed_steps(hazard.status, principal.role)]},
+        )
+    before = snapshot(hazard)
+    from_status = hazard.status
+    extra = _apply_step(hazard, step, data, now)
+    hazard.version += 1
+    await append_history(
+        session, ctx, hazard, actor=principal.actor, action=step.action, from_status=from_status,
+        reason=data.reason.strip(), evidence=list(data.evidence), data=extra, before=before,
+    )
+    return hazard
+
+
+def _apply_step(hazard: Hazard, step: Step, data: TransitionIn, now: datetime) -> dict[str, Any]:
+    """Validate what ``step`` needs and change the hazard; returns the history entry's data."""
+    if data.recheck_passed is not None and step.action in ("recheck_passed", "recheck_failed"):
+        if data.recheck_passed != (step.action == "recheck_passed"):
+            raise InvalidInput("recheck_passed contradicts to_status", "复查结论与目标状态不一致", field="recheck_passed")
+    if step.action == "order_rectification":
+        _require_future(data.deadline, now)
+        _require_text(data.responsible_person, "responsible_person", "the person responsible for rectification", "整改责任人")
+        if hazard.level == "major" and not (data.rectification_plan or "").strip():
+            _require_text(data.rectification_plan, "rectification_plan", "a major hazard needs a rectification plan", "重大隐患的整改方案")
+        _apply_order(hazard, data.deadline, data.responsible_person, data.rectification_plan)
+        return _deadline_data(hazard)
+    if step.action == "report_rectified":
+        if not data.evidence:
+            raise InvalidInput("evidence photos of the rectification are required", "必须上传整改完成的照片", field="evidence")
+        hazard.status = "awaiting_recheck"
+        hazard.rectification_evidence = [*hazard.rectification_evidence, *[e for e in data.evidence if e not in hazard.rectification_evidence]]
+        return {}
+    if step.action == "recheck_passed":
+        hazard.status = "closed"
+        hazard.closed_at = now
+        return {"recheck_passed": True}
+    if step.action == "recheck_failed":
+        _require_text(data.reason, "reason", "why the recheck failed", "复查不合格的原因")
+        previous = hazard.deadline
+        deadline = _require_future(data.deadline, now)
+        hazard.status = "rectifying"
+        hazard.deadline = deadline
+        if data.responsible_person and data.responsible_person.strip():
+            hazard.responsible_person = data.responsible_person.strip()
+        if data.rectification_plan and data.rectification_plan.strip():
+            hazard.rectification_plan = data.rectification_plan.strip()
+        hazard.overdue_marked_at = None
+        return {"recheck_passed": False, **_deadline_data(hazard, previous)}
+    if step.action == "extend_deadline":
+        _require_text(data.reason, "reason", "why the deadline is extended", "延期原因")
+        previous = hazard.deadline
+        hazard.deadline = _require_future(data.deadline, now, after=previous)
+        hazard.overdue_marked_at = None
+        return {"deadline": hazard.deadline, "previous_deadline": previous}
+    raise AssertionError(f"unhandled step {step.action}")  # the STEPS table and this function go together
+
+
+async def create_hazard(ctx: Context, principal: Principal, data: HazardIn) -> HazardOut:
+    """Register a hazard in its own transaction."""
+    async with ctx.db.write() as session:
+        hazard = await create_hazard_in_session(session, ctx, principal, data)
+    return hazard_out(hazard, ctx.clock.now())
+
+
+async def transition_hazard(ctx: Context, principal: Principal, hazard_id: str, data: TransitionIn) -> HazardOut:
+    """Take one lifecycle step in its own transaction."""
+    async with ctx.db.write() as session:
+        hazard = await transition_in_session(session, ctx, principal, hazard_id, data)
+    return hazard_out(hazard, ctx.clock.now())
+
+
+async def get_hazard_detail(ctx: Context, principal: Principal, hazard_id: str) -> HazardDetailOut:
+    """A hazard with its history (oldest first) and the steps the caller may take now."""
+    async with ctx.db.read() as session:
+        hazard = await load_visible_hazard(session, principal, hazard_id)
+        history = (
+            await session.exec(
+                select(HazardTransition).where(col(HazardTransition.hazard_id) == hazard_id).order_by(col(HazardTransition.resulting_version), col(HazardTransition.at))
+            )
+        ).all()
+    allowed = [AllowedStep(action=s.action, to_status=s.to_status, label_zh=s.label_zh) for s in allowed_steps(hazard.status, principal.role)]
+    return HazardDetailOut(hazard=hazard_out(hazard, ctx.clock.now()), history=[transition_out(t) for t in history], allowed=allowed)

@@ -1,0 +1,113 @@
+"""检查 (inspections): one visit of one inspector to one enterprise — what coverage and reports count.
+
+The tablet protocol (sync/) records one when it accepts a submission; core never imports sync, so
+the record keeps only what plans and reports need. Recording is idempotent per submission.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, ForeignKey, String
+from sqlmodel import Field, SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.assignments import Assignment
+from core.audit import append_audit, snapshot
+from core.changes import record_change
+from core.context import Context
+from core.db_types import UTCDateTime
+from core.enterprises import Enterprise
+from core.errors import Forbidden, InvalidInput, not_found
+from core.ids import new_id
+from core.scope import Principal
+
+INSPECTING_ROLES = frozenset({"admin", "department_admin", "inspector"})
+
+
+class Inspection(SQLModel, table=True):
+    """One completed inspection (执法检查); ``region_code``/``industries`` copied for scoped counts."""
+
+    __tablename__ = "inspection"
+
+    id: str = Field(default_factory=new_id, sa_column=Column(String(36), primary_key=True))
+    enterprise_id: str = Field(sa_column=Column(String(36), ForeignKey("enterprise.id"), nullable=False, index=True))
+    inspector_id: str = Field(sa_column=Column(String(36), nullable=False, index=True))
+    assignment_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True, index=True))
+    submission_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True, unique=True))
+    inspected_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    region_code: str = Field(sa_column=Column(String(6), nullable=False, index=True))
+    industries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+async def complete_assignment(session: AsyncSession, ctx: Context, assignment: Assignment, inspection_id: str) -> None:
+    """Mark an assignment done by ``inspection_id`` (no-op when already done) and tell its tablet."""
+    if assignment.status == "done":
+        return
+    now = ctx.clock.now()
+    assignment.status = "done"
+    assignment.inspection_id = inspection_id
+    assignment.completed_at = now
+    assignment.version += 1
+    assignment.updated_at = now
+    session.add(assignment)
+    await record_change(
+        session, entity="assignment", entity_id=assignment.id, at=now, region_code=assignment.region_code,
+        industries=assignment.industries, enterprise_id=assignment.enterprise_id, user_id=assignment.inspector_id,
+    )
+
+
+async def record_inspection_in_session(
+    session: AsyncSession,
+    ctx: Context,
+    principal: Principal,
+    *,
+    enterprise_id: str,
+    inspected_at: datetime,
+    submission_id: str | None = None,
+    assignment_id: str | None = None,
+    inspector_id: str | None = None,
+) -> Inspection:
+    """Record an inspection in the caller's write transaction; completes ``assignment_id`` if given.
+
+    The same ``submission_id`` twice returns the first record unchanged. The inspector defaults to
+    the caller. Enterprise self-inspections (自查) are not enforcement inspections: refused (403).
+    """
+    if principal.role not in INSPECTING_ROLES:
+        raise Forbidden(f"role {principal.role!r} may not record inspections", "只有检查人员可以登记执法检查")
+    if submission_id is not None:
+        existing = (await session.exec(select(Inspection).where(col(Inspection.submission_id) == submission_id))).first()
+        if existing is not None:
+            return existing
+    enterprise = await session.get(Enterprise, enterprise_id)
+    if enterprise is None or not principal.sees_enterprise(enterprise):
+        raise not_found("enterprise", "企业")
+    assignment = None
+    if assignment_id is not None:
+        assignment = await session.get(Assignment, assignment_id)
+        if assignment is None:
+            raise not_found("assignment", "检查任务")
+        if assignment.enterprise_id != enterprise_id:
+            raise InvalidInput("the assignment is for another enterprise", "该检查任务属于其他企业", field="assignment_id")
+        if assignment.status == "cancelled":
+            raise InvalidInput("the assignment was cancelled", "该检查任务已取消", field="assignment_id")
+    if inspected_at.tzinfo is None:
+        raise InvalidInput("inspected_at needs a time zone", "检查时间必须带时区", field="inspected_at")
+    now = ctx.clock.now()
+    inspection = Inspection(
+        enterprise_id=enterprise.id,
+        inspector_id=inspector_id or principal.user_id,
+        assignment_id=assignment_id,
+        submission_id=submission_id,
+        inspected_at=inspected_at,
+        region_code=enterprise.region_code,
+        industries=list(enterprise.industries),
+        created_at=now,
+    )
+    session.add(inspection)
+    await session.flush()
+    if assignment is not None:
+        await complete_assignment(session, ctx, assignment, inspection.id)
+    await append_audit(session, actor=principal.actor, action="inspection_recorded", entity="inspection", entity_id=inspection.id, at=now, after=snapshot(inspection))
+    return inspection

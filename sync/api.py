@@ -1,0 +1,137 @@
+"""HTTP endpoints of the tablet protocol (docs/sync.md). ``ROUTES`` is registered by server.py."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, head, post, put
+from litestar.params import Parameter
+
+from core.context import Context
+from core.errors import InvalidInput, not_found
+from core.permissions import require
+from core.scope import Principal
+from core.users import User
+from sync.attachments import AttachmentStore, parse_range
+from sync.codec import decode, read_body, respond
+from sync.conflicts import list_conflicts, resolve_conflict
+from sync.pull import DEFAULT_LIMIT, pull
+from sync.push import ingest, push_batch, require_device
+from sync.quarantine import list_quarantine, mark_resolved
+from sync.quarantine_table import QuarantinedRecord
+from sync.wire import AttachmentStatus, ConflictOut, DismissIn, PushEnvelope, PushRecord, PushResult, QuarantineOut, ReingestIn, ResolveConflictIn
+
+MAX_LIST = 500
+
+
+def _page_args(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_LIST:
+        raise InvalidInput(f"limit must be 1..{MAX_LIST}", f"limit 必须在 1 到 {MAX_LIST} 之间", field="limit")
+    if offset < 0:
+        raise InvalidInput("offset must be >= 0", "offset 不能为负", field="offset")
+
+
+class SyncController(Controller):
+    path = "/api/v1/sync"
+    tags = ["sync"]
+
+    @post("/push", operation_id="syncPush", status_code=200)
+    async def push(self, request: Request, ctx: Context, principal: Principal) -> Response[bytes]:
+        """Push a batch of offline records; one result per record (JSON or MessagePack, gzip allowed)."""
+        body = await read_body(request, ctx.settings.max_inflated_body_bytes)
+        envelope = decode(body, request.headers.get("content-type"), PushEnvelope)
+        out = await push_batch(ctx, principal, request.app.state.get("plugins"), envelope.records, request.headers.get("content-type"))
+        return respond(request, out)
+
+    @get("/pull", operation_id="syncPull")
+    async def pull(
+        self, request: Request, ctx: Context, principal: Principal, cursor: str | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=2000)] = DEFAULT_LIMIT,
+    ) -> Response[bytes]:
+        """Changes since ``cursor`` that the device's user may see, with tombstones; next cursor and ``has_more``."""
+        return respond(request, await pull(ctx, principal, cursor, limit))
+
+    @get("/conflicts", operation_id="listSyncConflicts")
+    async def conflicts(self, ctx: Context, principal: Principal, status: str | None = "open", limit: int = 100, offset: int = 0) -> dict[str, Any]:
+        """Kept hazard-update conflicts (admins: all; others: their own)."""
+        _page_args(limit, offset)
+        items, total = await list_conflicts(ctx, principal, status=status or None, limit=limit, offset=offset)
+        return {"items": msgspec.to_builtins(items), "total": total}
+
+    @post("/conflicts/{conflict_id:str}/resolve", operation_id="resolveSyncConflict", status_code=200)
+    async def resolve(self, ctx: Context, principal: Principal, conflict_id: str, data: ResolveConflictIn) -> ConflictOut:
+        """Close a conflict, optionally re-applying the tablet's update onto the current version."""
+        return await resolve_conflict(ctx, principal, conflict_id, data)
+
+    @get("/quarantine", operation_id="listSyncQuarantine")
+    async def quarantine(self, ctx: Context, principal: Principal, status: str | None = "open", limit: int = 100, offset: int = 0) -> dict[str, Any]:
+        """Rejected records kept with their reason (admins)."""
+        require(principal.role, "sync.review")
+        _page_args(limit, offset)
+        rows, total = await list_quarantine(ctx, status=status or None, limit=limit, offset=offset)
+        return {"items": [msgspec.convert(r.model_dump(), QuarantineOut) for r in rows], "total": total}
+
+    @post("/quarantine/{row_id:str}/reingest", operation_id="reingestSyncQuarantine", status_code=200)
+    async def reingest(self, request: Request, ctx: Context, principal: Principal, row_id: str, data: ReingestIn) -> PushResult:
+        """Ingest a quarantined record again (as the inspector who pushed it), optionally corrected."""
+        require(principal.role, "sync.review")
+        async with ctx.db.read() as session:
+            row = await session.get(QuarantinedRecord, row_id)
+            user = await session.get(User, row.user_id) if row else None
+        if row is None:
+            raise not_found("quarantined record", "隔离记录")
+        if row.status != "open":
+            from core.errors import Conflict
+
+            raise Conflict(f"quarantined record is already {row.status}", f"该隔离记录已处理（{row.status}）", code="already_resolved")
+        if user is None or not user.active:
+            raise InvalidInput("the record's user no longer exists or is inactive", "该记录的提交人已不存在或已停用", code="user_inactive")
+        payload = data.payload if data.payload is not None else row.payload
+        record = decode(msgspec.json.encode(payload), "application/json", PushRecord)
+        author = Principal(
+            user_id=user.id, username=user.username, role=user.role, region_code=user.region_code, grid_code=user.grid_code,
+            industries=tuple(user.industries), enterprise_id=user.enterprise_id, device_id=row.device_id,
+        )
+        result = await ingest(ctx, author, request.app.state.get("plugins"), AttachmentStore(ctx.settings), record, keep_rejected=False)
+        if result.status != "duplicate" or row.status == "open":
+            await mark_resolved(ctx, principal, row_id, status="reingested", note=data.note or f"re-ingested: {result.status}", expect_open=False)
+        return result
+
+    @post("/quarantine/{row_id:str}/dismiss", operation_id="dismissSyncQuarantine", status_code=200)
+    async def dismiss(self, ctx: Context, principal: Principal, row_id: str, data: DismissIn) -> QuarantineOut:
+        """Dismiss a quarantined record with a reason (kept, audited)."""
+        require(principal.role, "sync.review")
+        row = await mark_resolved(ctx, principal, row_id, status="dismissed", note=data.reason)
+        return msgspec.convert(row.model_dump(), QuarantineOut)
+
+
+class AttachmentController(Controller):
+    path = "/api/v1/attachments"
+    tags = ["sync"]
+
+    @put("/{sha256:str}", operation_id="putAttachment", status_code=200, request_max_body_size=None)
+    async def upload(self, request: Request, ctx: Context, principal: Principal, sha256: str) -> Response[bytes]:
+        """Upload (or resume) an attachment by its sha256 (``Content-Range`` or ``Upload-Offset``)."""
+        require(principal.role, "sync.push")
+        require_device(principal)
+        store = AttachmentStore(ctx.settings)
+        digest = store.check_sha(sha256)
+        offset, total = parse_range(request.headers.get("content-range"), request.headers.get("upload-offset"), request.headers.get("upload-length"))
+        state = await store.receive(digest, request.stream(), offset=offset, total=total)
+        status = AttachmentStatus(sha256=digest, complete=state.complete, received=state.received, max_bytes=store.max_bytes)
+        return respond(request, status, headers={"Upload-Offset": str(state.received)})
+
+    @head("/{sha256:str}", operation_id="headAttachment")
+    async def status(self, ctx: Context, principal: Principal, sha256: str) -> Response[None]:
+        """What has arrived: ``Upload-Offset`` (bytes kept) and ``Upload-Complete`` (``1``/``0``)."""
+        require(principal.role, "sync.push")
+        store = AttachmentStore(ctx.settings)
+        state = store.state(store.check_sha(sha256))
+        return Response(
+            None, status_code=200 if state.complete or state.received else 404,
+            headers={"Upload-Offset": str(state.received), "Upload-Complete": "1" if state.complete else "0", "Upload-Max-Length": str(store.max_bytes)},
+        )
+
+
+ROUTES = [SyncController, AttachmentController]

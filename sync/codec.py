@@ -1,0 +1,100 @@
+"""Content negotiation for the tablet protocol: JSON or MessagePack, gzip request bodies.
+
+Request: ``Content-Type: application/json`` (default) or ``application/msgpack`` /
+``application/x-msgpack``; ``Content-Encoding: gzip`` is inflated with a limit on the inflated
+size (a small compressed body must not become gigabytes). Response: MessagePack when ``Accept``
+names it, else JSON; gzip of responses is the app's compression middleware.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any, TypeVar
+
+import msgspec
+from litestar import Request, Response
+
+from core.errors import AppError, InvalidInput
+
+T = TypeVar("T")
+
+MSGPACK_TYPES = ("application/msgpack", "application/x-msgpack", "application/vnd.msgpack")
+JSON_TYPE = "application/json"
+
+
+class PayloadTooLarge(AppError):
+    status_code = 413
+    code = "payload_too_large"
+
+
+def _is_msgpack(header: str | None) -> bool:
+    return bool(header) and any(t in header.lower() for t in MSGPACK_TYPES)  # type: ignore[union-attr]
+
+
+def inflate(body: bytes, encoding: str | None, limit: int) -> bytes:
+    """The body with ``Content-Encoding: gzip`` removed, refusing more than ``limit`` bytes inflated."""
+    encoding = (encoding or "identity").strip().lower()
+    if encoding in ("", "identity"):
+        return body
+    if encoding not in ("gzip", "x-gzip"):
+        raise InvalidInput(f"unsupported Content-Encoding {encoding!r} (use gzip)", f"不支持的内容编码 {encoding}（请使用 gzip）", field="Content-Encoding", code="unsupported_encoding")
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(body, limit + 1)
+    except zlib.error as exc:
+        raise InvalidInput(f"body is not valid gzip: {exc}", "请求体不是合法的 gzip 数据", field="Content-Encoding", code="malformed_body") from exc
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise PayloadTooLarge(f"inflated body exceeds {limit} bytes", f"解压后的请求体超过 {limit} 字节", code="payload_too_large")
+    return out
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The raw request body, inflated."""
+    return inflate(await request.body(), request.headers.get("content-encoding"), limit)
+
+
+def decode(body: bytes, content_type: str | None, type_: type[T]) -> T:
+    """Decode ``body`` as ``type_`` from JSON or MessagePack; errors name the field path."""
+    try:
+        if _is_msgpack(content_type):
+            return msgspec.msgpack.decode(body, type=type_)
+        return msgspec.json.decode(body, type=type_)
+    except msgspec.ValidationError as exc:
+        raise InvalidInput(str(exc), f"请求数据不合法：{exc}", field=field_path(str(exc)), code="validation_error") from exc
+    except msgspec.DecodeError as exc:
+        raise InvalidInput(f"malformed body: {exc}", "请求体格式错误（不是合法的JSON/MessagePack）", code="malformed_body") from exc
+
+
+def decode_raw(raw: msgspec.Raw, content_type: str | None, type_: type[T]) -> T:
+    """Decode one raw element of a body (same format as the body)."""
+    if _is_msgpack(content_type):
+        return msgspec.msgpack.decode(raw, type=type_)
+    return msgspec.json.decode(raw, type=type_)
+
+
+def raw_to_builtins(raw: msgspec.Raw, content_type: str | None) -> Any:
+    """A raw element as plain data for safe keeping, or its text if it is not even decodable."""
+    try:
+        if _is_msgpack(content_type):
+            return msgspec.to_builtins(msgspec.msgpack.decode(raw), str_keys=True)
+        return msgspec.json.decode(raw)
+    except (msgspec.DecodeError, TypeError, ValueError):
+        return {"undecodable": bytes(raw).decode("utf-8", "replace")}
+
+
+def field_path(message: str) -> str | None:
+    """``answers.A1.result`` from msgspec's "… - at `$.answers['A1'].result`"."""
+    marker = "at `$"
+    start = message.find(marker)
+    if start < 0:
+        return None
+    path = message[start + len(marker) :].split("`", 1)[0]
+    path = path.replace("['", ".").replace("']", "").replace("[", ".").replace("]", "").lstrip(".")
+    return path or None
+
+
+def respond(request: Request, content: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response[bytes]:
+    """Encode ``content`` as the client asked (``Accept``)."""
+    if _is_msgpack(request.headers.get("accept")):
+        return Response(msgspec.msgpack.encode(content), status_code=status_code, media_type="application/msgpack", headers=headers)
+    return Response(msgspec.json.encode(content), status_code=status_code, media_type=JSON_TYPE, headers=headers)
