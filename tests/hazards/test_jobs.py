@@ -282,3 +282,15 @@ def test_cli_lists_and_runs_jobs(tmp_path, monkeypatch):
 def test_monthly_period_is_the_previous_local_month(now, period):
     # 2026-01-01 00:00 UTC is 08:00 in China: last month is December; 2025-12-31 17:00 UTC is already 1 January in China
     assert JOBS["monthly_dispatch"].period(now) == period
+
+
+async def test_jobs_over_http_are_for_admins(api, admin):
+    inspector = await api.as_new("inspector", region_code="510681")
+    assert (await api.client.post("/api/v1/jobs/monthly_dispatch/run", headers=inspector)).status_code == 403
+    r = await api.client.post("/api/v1/jobs/monthly_dispatch/run", headers=admin)
+    assert r.status_code == 200 and r.json()["status"] == "done" and r.json()["period"] == "2026-02"
+    assert (await api.client.post("/api/v1/jobs/monthly_dispatch/run", headers=admin)).json()["status"] == "skipped"
+    r = await api.client.post("/api/v1/jobs/nope/run", headers=admin)
+    assert r.status_code == 400 and r.json()["field"] == "name"
+    runs = (await api.client.get("/api/v1/jobs/runs", headers=admin)).json()
+    assert [(x["job"], x["period"], x["status"]) for x in runs] == [("monthly_dispatch", "2026-02", "done")]
