@@ -294,3 +294,36 @@ async def test_jobs_over_http_are_for_admins(api, admin):
     assert r.status_code == 400 and r.json()["field"] == "name"
     runs = (await api.client.get("/api/v1/jobs/runs", headers=admin)).json()
     assert [(x["job"], x["period"], x["status"]) for x in runs] == [("monthly_dispatch", "2026-02", "done")]
+
+
+async def test_two_running_schedulers_fire_a_job_once(any_db_url, tmp_path):
+    """Two real AsyncIOSchedulers (two instances) both fire ``monthly_dispatch`` now: one snapshot."""
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+
+    from core.local_time import LOCAL_TZ
+
+    clock = FrozenClock(datetime(2026, 4, 1, 1, 0, tzinfo=UTC))
+    settings = make_settings(any_db_url, str(tmp_path / "data"))
+    contexts = [build_context(settings, clock), build_context(settings, clock)]
+    schedulers = []
+    fired: list[asyncio.Event] = []
+    try:
+        await prepare_database(contexts[0].db)
+        for ctx in contexts:
+            scheduler = build_scheduler(ctx)
+            done = asyncio.Event()
+            scheduler.add_listener(lambda event, done=done: done.set() if event.job_id == "monthly_dispatch" else None, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+            scheduler.start()
+            scheduler.modify_job("monthly_dispatch", next_run_time=datetime.now(LOCAL_TZ))
+            schedulers.append(scheduler)
+            fired.append(done)
+        await asyncio.wait_for(asyncio.gather(*(e.wait() for e in fired)), timeout=30)
+        async with contexts[0].db.read() as session:
+            assert (await session.exec(select(func.count()).select_from(ReportSnapshot))).one() == 1
+            runs = (await session.exec(select(JobRun))).all()
+        assert [(r.job, r.period, r.status, r.attempts) for r in runs] == [("monthly_dispatch", "2026-03", "done", 1)]
+    finally:
+        for scheduler in schedulers:
+            scheduler.shutdown(wait=False)
+        for ctx in contexts:
+            await ctx.db.dispose()
