@@ -43,9 +43,9 @@ def overdue_condition(now: datetime) -> Any:
     return and_(col(Hazard.status).in_(OPEN_STATUSES), col(Hazard.deadline).is_not(None), col(Hazard.deadline) < now)
 
 
-def scoped_hazard_query(principal: Principal, what: Any = Hazard) -> Any:
-    """``select(what)`` over hazards joined to their enterprise and limited to the caller's scope."""
-    return select(what).join(Enterprise, col(Enterprise.id) == col(Hazard.enterprise_id)).where(*principal.enterprise_conditions())
+def scoped_hazard_query(principal: Principal, *what: Any) -> Any:
+    """``select(*what)`` (default: the hazard) over hazards joined to their enterprise, limited to the caller's scope."""
+    return select(*(what or (Hazard,))).join(Enterprise, col(Enterprise.id) == col(Hazard.enterprise_id)).where(*principal.enterprise_conditions())
 
 
 def hazard_conditions(filters: HazardFilter, now: datetime) -> list[Any]:

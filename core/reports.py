@@ -116,7 +116,7 @@ async def _scoped_inspections(session: AsyncSession, principal: Principal, year:
 
 
 async def inspections_by_inspector(ctx: Context, principal: Principal, year: int) -> ReportTable:
-    """Inspections per inspector in a year (enterprises in the caller's scope only)."""
+    """Inspections per inspector in a year (enterprises in the caller's scope only), most first, then by account name."""
     require(principal.role, "report.read")
     async with ctx.db.read() as session:
         inspections = await _scoped_inspections(session, principal, year)
@@ -126,7 +126,11 @@ async def inspections_by_inspector(ctx: Context, principal: Principal, year: int
     for i in inspections:
         per[i.inspector_id].append(i)
     rows = []
-    for inspector_id, items in sorted(per.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+    def order(kv: tuple[str, list[Inspection]]) -> tuple[int, str, str]:
+        user = users.get(kv[0])
+        return (-len(kv[1]), user.username if user else "", kv[0])
+
+    for inspector_id, items in sorted(per.items(), key=order):
         user = users.get(inspector_id)
         rows.append({
             "inspector_id": inspector_id,
@@ -190,7 +194,7 @@ async def listed_supervision_report(ctx: Context, principal: Principal) -> Repor
     async with ctx.db.read() as session:
         rows_db = (
             await session.exec(
-                scoped_hazard_query(principal, (Hazard, Enterprise.name)).where(col(Hazard.listed_supervision).is_(True), col(Hazard.status) != "closed")
+                scoped_hazard_query(principal, Hazard, Enterprise.name).where(col(Hazard.listed_supervision).is_(True), col(Hazard.status) != "closed")
             )
         ).all()
         names = await _region_names(session, {h.region_code for h, _ in rows_db})

@@ -48,3 +48,33 @@ async def test_create_and_transition_in_the_callers_transaction(api, admin, cloc
     assert history == ["created", "listed_supervision", "order_rectification"]
     assert len(changes) == 3 and all(c.entity_id == hid and c.enterprise_id == ent["id"] for c in changes)
     assert stored is not None and stored.version == 3
+
+
+async def test_lifecycle_and_lists_on_every_database(any_db_url, tmp_path):
+    """The same service path on SQLite and PostgreSQL: create, list with filters, close, history."""
+    from datetime import UTC, datetime
+
+    from core.bootstrap import prepare_database
+    from core.clock import FrozenClock
+    from core.hazard_queries import HazardFilter, list_hazards
+    from server import build_context
+    from tests.conftest import make_settings
+    from tests.hazards.conftest import ADMIN, make_enterprise
+
+    clock = FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    ctx = build_context(make_settings(any_db_url, str(tmp_path / "data")), clock)
+    try:
+        await prepare_database(ctx.db)
+        ent = await make_enterprise(ctx)
+        async with ctx.db.write() as session:
+            h = await create_hazard_in_session(session, ctx, _inspector(), HazardIn(enterprise_id=ent.id, level="general", description="灭火器过期", deadline=clock.now() + timedelta(days=3), responsible_person="甲"))
+        clock.advance(days=4)
+        overdue = await list_hazards(ctx, ADMIN, HazardFilter(overdue=True, industry="hazchem", region_code="510600"))
+        assert [i.id for i in overdue.items] == [h.id] and overdue.items[0].overdue_days == 1
+        async with ctx.db.write() as session:
+            await transition_in_session(session, ctx, _inspector(), h.id, TransitionIn(to_status="awaiting_recheck", evidence=["e" * 64]))
+            await transition_in_session(session, ctx, _inspector(), h.id, TransitionIn(to_status="closed"))
+        assert (await list_hazards(ctx, ADMIN, HazardFilter(overdue=True))).total == 0
+        assert (await list_hazards(ctx, ADMIN, HazardFilter(status="closed", listed=False))).total == 1
+    finally:
+        await ctx.db.dispose()
