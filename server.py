@@ -22,7 +22,7 @@ from checklists.cli import checklist_cli
 from core import api as core_api
 from core import cli as core_cli
 from core.api.dependencies import DEPENDENCIES
-from core.api.error_docs import document_errors
+from core.api.error_docs import document_errors_when_built
 from core.api.errors import EXCEPTION_HANDLERS
 from core.api.security import AUTH_MIDDLEWARE
 from core.bootstrap import prepare_database
@@ -77,7 +77,6 @@ def create_app(
             await prepare_database(ctx.db)
         await publish_plugin_checklists(ctx, plugins)
         await plugins.startup(app)
-        document_errors(app.openapi_schema)  # again, in case a plugin added routes at startup
         scheduler = start_scheduler(ctx) if settings.run_scheduler else None
         try:
             yield
@@ -98,7 +97,7 @@ def create_app(
         lifespan=[lifespan],
         logging_config=None,
     )
-    document_errors(app.openapi_schema)
+    document_errors_when_built(app)
     return app
 
 

@@ -9,6 +9,8 @@ the path inside it and, for files, the line.
 
 from __future__ import annotations
 
+import functools
+
 import datetime as dt
 import json
 import re
@@ -60,6 +62,13 @@ def load_checklist_file(path: str | Path) -> Checklist:
         raise ChecklistError([
             _problem(source, "", f"cannot read file: {exc.strerror or exc}", f"无法读取文件：{exc.strerror or exc}")
         ]) from exc
+    return _parse_file_content(content, fmt, source)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_file_content(content: bytes, fmt: Format, source: str) -> Checklist:
+    # Every app start loads every plugin's files; parsing and validating the same bytes again
+    # gives the same Checklist, so it is done once per process. Errors are not cached.
     return parse_checklist(content, fmt, source=source)
 
 
