@@ -41,3 +41,24 @@ async def test_a_province_wide_draw_shows_a_county_only_its_own_enterprises(api:
         assert inside["id"] in response.text, path
     verified = (await api.client.get(f"/api/v1/random-draws/{draw['id']}/verify", headers=county)).json()
     assert verified["reproduced"] is True
+
+
+async def test_a_hazard_report_for_an_impossible_year_is_a_400_not_a_500(api: Api, admin: dict[str, str]) -> None:
+    response = await api.client.get("/api/v1/reports/hazards", params={"by": "industry", "year": -190}, headers=admin)
+    assert response.status_code == 400, response.text
+    assert (await api.client.get("/api/v1/reports/hazards", params={"year": 2026}, headers=admin)).status_code == 200
+
+
+async def test_a_huge_list_offset_in_sync_review_is_a_400_not_a_500(api: Api, admin: dict[str, str]) -> None:
+    for path in ("/api/v1/sync/conflicts", "/api/v1/sync/quarantine"):
+        response = await api.client.get(path, params={"offset": 204403467565240614912, "limit": 275}, headers=admin)
+        assert response.status_code == 400, (path, response.text)
+        assert (await api.client.get(path, params={"offset": 0, "limit": 10}, headers=admin)).status_code == 200
+
+
+async def test_the_openapi_document_describes_the_sync_bodies(api: Api) -> None:
+    paths = (await api.client.get("/schema/openapi.json")).json()["paths"]
+    for path, method, schema in (("/api/v1/sync/push", "post", "PushOut"), ("/api/v1/sync/pull", "get", "PullOut"),
+                                 ("/api/v1/attachments/{sha256}", "put", "AttachmentStatus"), ("/api/v1/sync/conflicts", "get", "ConflictPage")):
+        documented = paths[path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert documented.get("$ref", "").endswith(schema), (path, documented)

@@ -248,9 +248,9 @@ async def build_world(api: Api) -> World:
     )
     outside_device = await world.enrol_device(world.outside_device_owner)
     world.outside_inspector_id = outside_inspector
-    # an inspector outside everyone's scope (泸州市 × mining), tied to one enterprise on each side
-    world.tie_inspector_id = await api.user("matrix_tie_inspector", "inspector", region_code="510500", industries=["mining"])
-    world.tie_inspector2_id = await api.user("matrix_tie_inspector2", "inspector", region_code="510500", industries=["mining"])
+    # an inspector outside everyone's scope (泸州市 × coal), tied to one enterprise on each side
+    world.tie_inspector_id = await api.user("matrix_tie_inspector", "inspector", region_code="510500", industries=["coal"])
+    world.tie_inspector2_id = await api.user("matrix_tie_inspector2", "inspector", region_code="510500", industries=["coal"])
     for side in ("in", "out"):
         await _add_records(world, side)  # type: ignore[arg-type]
     # a province-wide draw over both sides: visible to the inside staff, whose view must not show the outside enterprise
