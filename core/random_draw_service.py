@@ -105,21 +105,38 @@ async def run_draw(ctx: Context, principal: Principal, data: DrawIn) -> DrawOut:
     return _out(record)
 
 
-async def _load(session: Any, principal: Principal, draw_id: str) -> RandomDraw:
+async def _load(session: Any, principal: Principal, draw_id: str) -> tuple[RandomDraw, set[str] | None]:
+    """The draw and the ids of its candidate enterprises the caller may see (None: all, for admins).
+
+    A draw is visible when any candidate is; a draw over a wider area (a province-wide draw read by
+    a county) shows only the enterprises in the caller's scope — the others are neither listed
+    among the candidates nor in the result (404-style: their existence is not revealed).
+    """
     record = await session.get(RandomDraw, draw_id)
     if record is None:
         raise not_found("random draw", "双随机抽查")
-    if not principal.is_admin:
-        enterprises = (await session.exec(select(Enterprise).where(col(Enterprise.id).in_(list(record.candidates))))).all()
-        if not any(principal.sees_enterprise(e) for e in enterprises):
-            raise not_found("random draw", "双随机抽查")
-    return record
+    if principal.is_admin:
+        return record, None
+    enterprises = (await session.exec(select(Enterprise).where(col(Enterprise.id).in_(list(record.candidates))))).all()
+    visible = {e.id for e in enterprises if principal.sees_enterprise(e)}
+    if not visible:
+        raise not_found("random draw", "双随机抽查")
+    return record, visible
+
+
+def _view(record: RandomDraw, visible: set[str] | None) -> DrawOut:
+    """The draw as the caller may see it (see ``_load``)."""
+    out = _out(record)
+    if visible is not None:
+        out.candidates = {k: v for k, v in out.candidates.items() if k in visible}
+        out.result = [pick for pick in out.result if pick.get("enterprise_id") in visible]
+    return out
 
 
 async def get_draw(ctx: Context, principal: Principal, draw_id: str) -> DrawOut:
     require(principal.role, "plan.read")
     async with ctx.db.read() as session:
-        return _out(await _load(session, principal, draw_id))
+        return _view(*await _load(session, principal, draw_id))
 
 
 async def list_draws(ctx: Context, principal: Principal) -> list[DrawOut]:
@@ -130,7 +147,7 @@ async def list_draws(ctx: Context, principal: Principal) -> list[DrawOut]:
         visible = []
         for r in rows:
             try:
-                visible.append(_out(await _load(session, principal, r.id)))
+                visible.append(_view(*await _load(session, principal, r.id)))
             except NotFound:  # out of scope: not listed
                 continue
     return visible
@@ -140,6 +157,7 @@ async def verify_draw(ctx: Context, principal: Principal, draw_id: str) -> DrawV
     """Recompute the draw from its recorded seed and candidates and compare with the stored result."""
     require(principal.role, "plan.read")
     async with ctx.db.read() as session:
-        record = await _load(session, principal, draw_id)
+        record, visible = await _load(session, principal, draw_id)
     recomputed = draw(record.seed, record.candidates, record.enterprise_count, record.inspectors_per_enterprise)
-    return DrawVerification(draw_id=record.id, reproduced=recomputed == record.result, recomputed=recomputed)
+    shown = recomputed if visible is None else [pick for pick in recomputed if pick.get("enterprise_id") in visible]
+    return DrawVerification(draw_id=record.id, reproduced=recomputed == record.result, recomputed=shown)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, Response, get, head, post, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
 from core.context import Context
@@ -20,23 +21,37 @@ from sync.pull import DEFAULT_LIMIT, pull
 from sync.push import ingest, push_batch, require_device
 from sync.quarantine import list_quarantine, mark_resolved
 from sync.quarantine_table import QuarantinedRecord
-from sync.wire import AttachmentStatus, ConflictOut, DismissIn, PushEnvelope, PushRecord, PushResult, QuarantineOut, ReingestIn, ResolveConflictIn
+from sync.wire import AttachmentStatus, ConflictOut, DismissIn, PullOut, PushEnvelope, PushOut, PushRecord, PushResult, QuarantineOut, ReingestIn, ResolveConflictIn
 
 MAX_LIST = 500
+MAX_OFFSET = 1_000_000_000  # far beyond any real list; keeps the value inside a database integer
+Limit = Annotated[int, Parameter(ge=1, le=MAX_LIST)]
+Offset = Annotated[int, Parameter(ge=0, le=MAX_OFFSET)]
+_MSGPACK_TOO = "JSON shown; MessagePack of the same structure when Accept asks for it"
+
+
+class ConflictPage(msgspec.Struct, kw_only=True):
+    items: list[ConflictOut]
+    total: int
+
+
+class QuarantinePage(msgspec.Struct, kw_only=True):
+    items: list[QuarantineOut]
+    total: int
 
 
 def _page_args(limit: int, offset: int) -> None:
     if not 1 <= limit <= MAX_LIST:
         raise InvalidInput(f"limit must be 1..{MAX_LIST}", f"limit 必须在 1 到 {MAX_LIST} 之间", field="limit")
-    if offset < 0:
-        raise InvalidInput("offset must be >= 0", "offset 不能为负", field="offset")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput(f"offset must be 0..{MAX_OFFSET}", f"offset 必须在 0 到 {MAX_OFFSET} 之间", field="offset")
 
 
 class SyncController(Controller):
     path = "/api/v1/sync"
     tags = ["sync"]
 
-    @post("/push", operation_id="syncPush", status_code=200)
+    @post("/push", operation_id="syncPush", status_code=200, responses={200: ResponseSpec(PushOut, description=f"One result per record ({_MSGPACK_TOO})")})
     async def push(self, request: Request, ctx: Context, principal: Principal) -> Response[bytes]:
         """Push a batch of offline records; one result per record (JSON or MessagePack, gzip allowed)."""
         body = await read_body(request, ctx.settings.max_inflated_body_bytes)
@@ -44,7 +59,7 @@ class SyncController(Controller):
         out = await push_batch(ctx, principal, request.app.state.get("plugins"), envelope.records, request.headers.get("content-type"))
         return respond(request, out)
 
-    @get("/pull", operation_id="syncPull")
+    @get("/pull", operation_id="syncPull", responses={200: ResponseSpec(PullOut, description=f"One page of changes ({_MSGPACK_TOO})")})
     async def pull(
         self, request: Request, ctx: Context, principal: Principal, cursor: str | None = None,
         limit: Annotated[int, Parameter(ge=1, le=2000)] = DEFAULT_LIMIT,
@@ -53,11 +68,11 @@ class SyncController(Controller):
         return respond(request, await pull(ctx, principal, cursor, limit))
 
     @get("/conflicts", operation_id="listSyncConflicts")
-    async def conflicts(self, ctx: Context, principal: Principal, status: str | None = "open", limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    async def conflicts(self, ctx: Context, principal: Principal, status: str | None = "open", limit: Limit = 100, offset: Offset = 0) -> ConflictPage:
         """Kept hazard-update conflicts (admins: all; others: their own)."""
         _page_args(limit, offset)
         items, total = await list_conflicts(ctx, principal, status=status or None, limit=limit, offset=offset)
-        return {"items": msgspec.to_builtins(items), "total": total}
+        return ConflictPage(items=items, total=total)
 
     @post("/conflicts/{conflict_id:str}/resolve", operation_id="resolveSyncConflict", status_code=200)
     async def resolve(self, ctx: Context, principal: Principal, conflict_id: str, data: ResolveConflictIn) -> ConflictOut:
@@ -65,12 +80,12 @@ class SyncController(Controller):
         return await resolve_conflict(ctx, principal, conflict_id, data)
 
     @get("/quarantine", operation_id="listSyncQuarantine")
-    async def quarantine(self, ctx: Context, principal: Principal, status: str | None = "open", limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    async def quarantine(self, ctx: Context, principal: Principal, status: str | None = "open", limit: Limit = 100, offset: Offset = 0) -> QuarantinePage:
         """Rejected records kept with their reason (admins)."""
         require(principal.role, "sync.review")
         _page_args(limit, offset)
         rows, total = await list_quarantine(ctx, status=status or None, limit=limit, offset=offset)
-        return {"items": [msgspec.convert(r.model_dump(), QuarantineOut) for r in rows], "total": total}
+        return QuarantinePage(items=[msgspec.convert(r.model_dump(), QuarantineOut) for r in rows], total=total)
 
     @post("/quarantine/{row_id:str}/reingest", operation_id="reingestSyncQuarantine", status_code=200)
     async def reingest(self, request: Request, ctx: Context, principal: Principal, row_id: str, data: ReingestIn) -> PushResult:
@@ -110,7 +125,8 @@ class AttachmentController(Controller):
     path = "/api/v1/attachments"
     tags = ["sync"]
 
-    @put("/{sha256:str}", operation_id="putAttachment", status_code=200, request_max_body_size=None)
+    @put("/{sha256:str}", operation_id="putAttachment", status_code=200, request_max_body_size=None,
+         responses={200: ResponseSpec(AttachmentStatus, description=f"What the server now holds of this attachment ({_MSGPACK_TOO})")})
     async def upload(self, request: Request, ctx: Context, principal: Principal, sha256: str) -> Response[bytes]:
         """Upload (or resume) an attachment by its sha256 (``Content-Range`` or ``Upload-Offset``)."""
         require(principal.role, "sync.push")

@@ -31,7 +31,7 @@ class ReportController(Controller):
     tags = ["reports"]
 
     @get("/hazards", operation_id="reportHazards")
-    async def hazards(self, ctx: Context, principal: Principal, by: HazardGrouping = "region", year: Year | None = None, format: ReportFormat = "json") -> Response[Any]:
+    async def hazards(self, ctx: Context, principal: Principal, by: HazardGrouping = "region", year: Annotated[int | None, Parameter(ge=2000, le=2100)] = None, format: ReportFormat = "json") -> Response[Any]:
         """Hazards by region/industry/level/status: overdue and listed counts, rectification rate, mean days to close."""
         return render(await hazard_report(ctx, principal, by, year), format)
 

@@ -20,13 +20,15 @@ Builders may be ``async`` (e.g. to enrol a device or open a throwaway session fi
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from tests.conftest import PASSWORD, valid_uscc
-from tests.reliability.world import ROLES, Side, World, checklist_definition
+from tests.reliability.world import FAR_DEADLINE, ROLES, YEAR, Side, World, checklist_definition
 
 OK = "ok"
 NA = None
@@ -224,4 +226,173 @@ ENTRIES: list[Entry] = [
     Entry("GET", "/api/v1/evaluations/{evaluation_id:str}", answers(OK, enterprise_user=403), answers(404, admin=OK, enterprise_user=403), evaluation_id),
     Entry("POST", "/api/v1/enterprises/{enterprise_id:str}/risk-level", EVALUATORS, answers(403, admin=OK, department_admin=404, evaluator=404),
           risk_level_from_evaluation),
+]
+
+
+# ---- hazards, inspections, plans, draws, ties, notifications, reports, jobs, sync ------------------
+
+OFFICERS = answers(403, admin=OK, department_admin=OK, inspector=OK)  # who inspects and orders rectification
+STAFF = answers(OK, enterprise_user=403)  # every role but the enterprise user (plan/inspection/report reads)
+STAFF_OUT = answers(404, admin=OK, enterprise_user=403)  # a staff-only record outside the caller's scope
+ADMINS_OUT = answers(403, admin=OK, department_admin=404)  # an admins-only action on a record outside scope
+PUSHERS = answers(403, admin=OK, inspector=OK, enterprise_user=OK)  # sync.push
+
+
+def hazard_id(world: World, role: str, side: Side) -> Call:
+    return Call(path={"hazard_id": world.records(side).hazard_id})
+
+
+def new_hazard(world: World, role: str, side: Side) -> Call:
+    return Call(json={"enterprise_id": world.records(side).enterprise["id"], "level": "general", "description": f"矩阵登记隐患{world.fresh('')}"})
+
+
+async def order_rectification(world: World, role: str, side: Side) -> Call:
+    hazard = await world.new_hazard(side)
+    return Call(path={"hazard_id": hazard["id"]}, json={"to_status": "rectifying", "deadline": FAR_DEADLINE, "responsible_person": "李四", "base_version": hazard["version"]})
+
+
+def new_inspection(world: World, role: str, side: Side) -> Call:
+    return Call(json={"enterprise_id": world.records(side).enterprise["id"], "inspected_at": f"{YEAR}-03-01T15:00:00+08:00"})
+
+
+def year_query(world: World, role: str, side: Side) -> Call:
+    return Call(query={"year": YEAR})
+
+
+def new_tie(world: World, role: str, side: Side) -> Call:
+    return Call(json={"inspector_id": world.tie_inspector_id, "enterprise_id": world.records(side).enterprise["id"], "reason": "曾在该企业任职"})
+
+
+async def fresh_tie(world: World, role: str, side: Side) -> Call:
+    response = await world.api.client.post("/api/v1/inspector-ties", json=new_tie(world, role, side).json | {"inspector_id": world.tie_inspector2_id},
+                                           headers=world.headers["admin"])
+    assert response.status_code == 201, response.text
+    return Call(path={"tie_id": response.json()["id"]})
+
+
+def new_plan(world: World, role: str, side: Side) -> Call:
+    records = world.records(side)
+    return Call(json={"year": YEAR, "title": f"矩阵新计划{world.fresh('')}", "region_code": records.region_code, "industries": [records.industry]})
+
+
+def plan_id(world: World, role: str, side: Side) -> Call:
+    return Call(path={"plan_id": world.records(side).plan_id})
+
+
+def new_draw(world: World, role: str, side: Side) -> Call:
+    records = world.records(side)
+    return Call(json={"title": f"矩阵抽查{world.fresh('')}", "region_code": records.region_code, "industries": [records.industry], "enterprise_count": 1,
+                      "inspectors_per_enterprise": 1, "due_from": f"{YEAR}-06-01", "due_until": f"{YEAR}-06-30"})
+
+
+def draw_id(world: World, role: str, side: Side) -> Call:
+    return Call(path={"draw_id": world.records(side).draw_id})
+
+
+def own_notification(world: World, role: str, side: Side) -> Call:
+    notification = world.notification_ids[role] if side == "in" else world.outside.notification_id
+    return Call(path={"notification_id": notification})
+
+
+def snapshot_id(world: World, role: str, side: Side) -> Call:
+    return Call(path={"snapshot_id": world.snapshot_id})
+
+
+def run_job(world: World, role: str, side: Side) -> Call:
+    return Call(path={"name": "deadline_reminders"})
+
+
+async def push_submission(world: World, role: str, side: Side) -> Call:
+    records = world.records(side)
+    record = {
+        "kind": "submission", "id": str(uuid.uuid4()), "enterprise_id": records.enterprise["id"], "checklist_id": records.checklist_id,
+        "checklist_version": records.checklist_version, "checklist_hash": records.checklist_hash, "started_at": f"{YEAR}-03-02T09:00:00+08:00",
+        "finished_at": f"{YEAR}-03-02T10:00:00+08:00", "answers": {"A-1": {"result": "pass"}},
+    }
+    return Call(json={"records": [record]}, headers=await world.device_headers(world.usernames[role]))
+
+
+async def pull(world: World, role: str, side: Side) -> Call:
+    return Call(query={"limit": 2000}, headers=await world.device_headers(world.usernames[role]))
+
+
+async def upload_attachment(world: World, role: str, side: Side) -> Call:
+    content = f"矩阵照片 {world.fresh('')}".encode()
+    return Call(path={"sha256": hashlib.sha256(content).hexdigest()}, content=content, content_type="image/jpeg",
+                headers=await world.device_headers(world.usernames[role]))
+
+
+async def resolve_conflict(world: World, role: str, side: Side) -> Call:
+    return Call(path={"conflict_id": await world.new_conflict(side)}, json={"note": "以现场复核为准"})
+
+
+async def reingest(world: World, role: str, side: Side) -> Call:
+    row_id, corrected = await world.new_quarantined(side)
+    return Call(path={"row_id": row_id}, json={"payload": corrected, "note": "更正后重新导入"})
+
+
+async def dismiss(world: World, role: str, side: Side) -> Call:
+    row_id, _ = await world.new_quarantined(side)
+    return Call(path={"row_id": row_id}, json={"reason": "重复记录"})
+
+
+ENTRIES += [
+    # hazards (隐患): read = every role; register = officers + enterprise user (own); steps per core/hazard_rules.py
+    Entry("GET", "/api/v1/hazards", ALL, NA, note="lists only hazards of enterprises in scope"),
+    Entry("GET", "/api/v1/hazards/{hazard_id:str}", ALL, answers(404, admin=OK), hazard_id),
+    Entry("POST", "/api/v1/hazards", answers(403, admin=OK, department_admin=OK, inspector=OK, enterprise_user=OK),
+          answers(403, admin=OK, department_admin=404, inspector=404, enterprise_user=404), new_hazard,
+          note="evaluators and viewers only read (403 first); another enterprise is 404"),
+    Entry("POST", "/api/v1/hazards/{hazard_id:str}/transitions", OFFICERS, answers(404, admin=OK), order_rectification,
+          note="下达限期整改 on a fresh reported hazard; the step's roles depend on the hazard's status, so scope (404) is "
+               "checked first and the step's role (403 forbidden_transition) after; a 404 reveals nothing either way"),
+    # inspections (执法检查): record = admin, department admin, inspector; read = staff
+    Entry("POST", "/api/v1/inspections", OFFICERS, answers(403, admin=OK, department_admin=404, inspector=404), new_inspection,
+          note="an enterprise user's self-inspection is not an enforcement inspection: 403"),
+    Entry("GET", "/api/v1/inspections", STAFF, NA, year_query),
+    # inspector ties (回避): write = admins within scope; read = staff
+    Entry("GET", "/api/v1/inspector-ties", STAFF, NA),
+    Entry("POST", "/api/v1/inspector-ties", ADMINS, ADMINS_OUT, new_tie),
+    Entry("DELETE", "/api/v1/inspector-ties/{tie_id:str}", ADMINS, ADMINS_OUT, fresh_tie, note="a fresh tie per call"),
+    # plans, assignments, random draws (双随机)
+    Entry("GET", "/api/v1/plans", STAFF, NA, note="plans whose region and industries overlap the caller's"),
+    Entry("POST", "/api/v1/plans", ADMINS, ADMIN_ONLY, new_plan,
+          note="a department admin may not plan outside its jurisdiction: 403 (nothing exists to hide)"),
+    Entry("GET", "/api/v1/plans/{plan_id:str}", STAFF, STAFF_OUT, plan_id),
+    Entry("POST", "/api/v1/plans/{plan_id:str}/generate", ADMINS, ADMINS_OUT, plan_id, note="idempotent by slot"),
+    Entry("GET", "/api/v1/plans/{plan_id:str}/coverage", STAFF, STAFF_OUT, plan_id, note="counts only enterprises in the caller's scope"),
+    Entry("GET", "/api/v1/assignments", STAFF, NA, note="in scope; an inspector sees only their own"),
+    Entry("GET", "/api/v1/random-draws", STAFF, NA,
+          note="a draw is visible when any candidate is; its candidates and result show only enterprises in scope (the world's province-wide draw)"),
+    Entry("POST", "/api/v1/random-draws", ADMINS, ADMIN_ONLY, new_draw, note="outside the department's jurisdiction: 403 (nothing exists to hide)"),
+    Entry("GET", "/api/v1/random-draws/{draw_id:str}", STAFF, STAFF_OUT, draw_id),
+    Entry("GET", "/api/v1/random-draws/{draw_id:str}/verify", STAFF, STAFF_OUT, draw_id),
+    # notifications (通知): personal — another user's notification is 404 even for an admin
+    Entry("GET", "/api/v1/notifications", ALL, NA),
+    Entry("POST", "/api/v1/notifications/{notification_id:str}/read", ALL, answers(404), own_notification,
+          note="in = addressed to the caller; out = the outside inspector's: personal, so 404 for every role including admin"),
+    # reports (统计报表): staff, over the caller's scope
+    Entry("GET", "/api/v1/reports/hazards", STAFF, NA),
+    Entry("GET", "/api/v1/reports/inspections/by-inspector", STAFF, NA, year_query),
+    Entry("GET", "/api/v1/reports/inspections/by-month", STAFF, NA, year_query),
+    Entry("GET", "/api/v1/reports/plan-coverage", STAFF, NA, year_query),
+    Entry("GET", "/api/v1/reports/listed-supervision", STAFF, NA, note="the outside major hazard must not be listed (marker)"),
+    Entry("GET", "/api/v1/reports/snapshots", STAFF, NA),
+    Entry("GET", "/api/v1/reports/snapshots/{snapshot_id:str}", STAFF, NA, snapshot_id,
+          note="snapshots are system-wide; each caller reads only the cells of its scope"),
+    # scheduled jobs (admin)
+    Entry("GET", "/api/v1/jobs/runs", ADMIN_ONLY, NA),
+    Entry("POST", "/api/v1/jobs/{name:str}/run", ADMIN_ONLY, NA, run_job),
+    # tablet sync (device sessions)
+    Entry("POST", "/api/v1/sync/push", PUSHERS, PUSHERS, push_submission,
+          note="a record outside scope is a per-record rejection (not_found, quarantined) in a 200 answer, never stored"),
+    Entry("GET", "/api/v1/sync/pull", ALL, NA, pull, note="only changes in the device user's scope (checked by the markers)"),
+    Entry("GET", "/api/v1/sync/conflicts", ALL, NA, note="admins: all; others: their own"),
+    Entry("POST", "/api/v1/sync/conflicts/{conflict_id:str}/resolve", ADMIN_ONLY, ADMIN_ONLY, resolve_conflict,
+          note="sync.review is admin only; in = pushed by the inside inspector, out = by the outside one"),
+    Entry("GET", "/api/v1/sync/quarantine", ADMIN_ONLY, NA),
+    Entry("POST", "/api/v1/sync/quarantine/{row_id:str}/reingest", ADMIN_ONLY, ADMIN_ONLY, reingest, note="a corrected payload, accepted"),
+    Entry("POST", "/api/v1/sync/quarantine/{row_id:str}/dismiss", ADMIN_ONLY, ADMIN_ONLY, dismiss),
+    Entry("PUT", "/api/v1/attachments/{sha256:str}", PUSHERS, NA, upload_attachment,
+          note="content-addressed, not scoped; sync.push roles on a device session"),
 ]

@@ -17,6 +17,7 @@ multiplies the examples.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import uuid
 from collections import Counter
 from typing import Any
@@ -56,6 +57,7 @@ class Live:
         self.usernames: dict[str, str] = {}
         self.headers: dict[str, dict[str, str]] = {}
         self.real: dict[str, dict[str, str]] = {}  # role -> path parameter -> a real value
+        self.user_ids: dict[str, str] = {}
 
     def login(self, username: str, device_id: str | None = None) -> dict[str, str]:
         body: dict[str, Any] = {"username": username, "password": PASSWORD}
@@ -100,18 +102,70 @@ def live(tmp_path_factory) -> Live:  # type: ignore[no-untyped-def]
         "viewer": {"region_code": IN_REGION, "industries": [IN_INDUSTRY]},
     }
     live.usernames["admin"], live.headers["admin"] = "st_admin", admin
+    live.user_ids["admin"] = live.client.get("/api/v1/auth/me", headers=admin).json()["id"]
     for role, scope in scopes.items():
         live.usernames[role] = f"st_{role}"
-        live.post("/api/v1/users", admin, {"username": live.usernames[role], "password": PASSWORD, "role": role, **scope})
-        live.headers[role] = live.login(live.usernames[role])
+        live.user_ids[role] = live.post("/api/v1/users", admin, {"username": live.usernames[role], "password": PASSWORD, "role": role, **scope})["id"]
+    for role in ROLES:
+        # every role works on a device session (sync needs one); a second tablet is the real device_id
+        live.headers[role] = live.login(live.usernames[role], device_id=str(uuid.uuid4()))
+    records = _records(live, admin, enterprise["id"], app_settings)
     for role in ROLES:
         device_id = str(uuid.uuid4())
         live.login(live.usernames[role], device_id=device_id)  # enrols a tablet the role's session does not use
         live.real[role] = {
             "enterprise_id": enterprise["id"], "user_id": bystander["id"], "device_id": device_id, "code": IN_REGION,
-            "checklist_id": "fuzz.inside", "version": "1.0.0",
+            "checklist_id": "fuzz.inside", "version": "1.0.0", **records["shared"], "notification_id": records["notifications"][role],
         }
     return live
+
+
+def _records(live: Live, admin: dict[str, str], enterprise_id: str, app_settings: Any) -> dict[str, Any]:
+    """One real record of each newer kind (hazard, plan, draw, tie, snapshot, conflict, quarantine,
+    attachment, notification per role), so success responses of their operations are checked too."""
+    inspector = live.headers["inspector"]
+    hazard = live.post("/api/v1/hazards", admin, {"enterprise_id": enterprise_id, "level": "major", "description": "模糊测试重大隐患"})
+    plan = live.post("/api/v1/plans", admin, {"year": 2026, "title": "模糊测试计划", "region_code": IN_REGION, "industries": [IN_INDUSTRY]})
+    live.post(f"/api/v1/plans/{plan['id']}/generate", admin, None)
+    draw = live.post("/api/v1/random-draws", admin, {"title": "模糊测试抽查", "region_code": IN_REGION, "industries": [IN_INDUSTRY], "enterprise_count": 1,
+                                                     "due_from": "2026-04-01", "due_until": "2026-04-30"})
+    tie_inspector = live.post("/api/v1/users", admin, {"username": "st_tie_inspector", "password": PASSWORD, "role": "inspector", "region_code": "510500", "industries": ["coal"]})
+    tie = live.post("/api/v1/inspector-ties", admin, {"inspector_id": tie_inspector["id"], "enterprise_id": enterprise_id, "reason": "近亲属"})
+    live.post("/api/v1/jobs/monthly_dispatch/run", admin, None)
+    snapshot = live.client.get("/api/v1/reports/snapshots", headers=admin).json()[0]
+    stale = {"kind": "hazard_update", "id": str(uuid.uuid4()), "hazard_id": hazard["id"], "base_version": hazard["version"] + 5,
+             "transition": {"to_status": "rectifying", "deadline": "2099-01-01T00:00:00+08:00", "responsible_person": "张三", "rectification_plan": "方案"}}
+    invalid = {"kind": "hazard_update", "id": str(uuid.uuid4()), "hazard_id": hazard["id"], "base_version": hazard["version"], "transition": {"to_status": "closed"}}
+    pushed = live.post("/api/v1/sync/push", inspector, {"records": [stale, invalid]})["results"]
+    assert [r["status"] for r in pushed] == ["conflict", "rejected"], pushed
+    photo = b"fuzz photo"
+    sha = hashlib.sha256(photo).hexdigest()
+    assert live.client.put(f"/api/v1/attachments/{sha}", data=photo, headers=inspector).status_code == 200
+
+    async def notifications() -> dict[str, str]:
+        from core.notifications import notify
+
+        ctx = build_context(app_settings)
+        try:
+            async with ctx.db.write() as session:
+                for role in ROLES:
+                    await notify(session, ctx, dedup_key=f"fuzz:{role}", kind="deadline_soon", title="模糊测试通知", user_id=live.user_ids[role])
+            async with ctx.db.read() as session:
+                from sqlmodel import select
+
+                from core.notifications import Notification
+
+                rows = (await session.exec(select(Notification))).all()
+                by_user = {row.user_id: row.id for row in rows}
+        finally:
+            await ctx.db.dispose()
+        return {role: by_user[live.user_ids[role]] for role in ROLES}
+
+    shared = {
+        "hazard_id": hazard["id"], "plan_id": plan["id"], "draw_id": draw["id"], "tie_id": tie["id"], "snapshot_id": snapshot["id"],
+        "conflict_id": pushed[0]["conflict_id"], "row_id": pushed[1]["quarantine_id"], "sha256": sha, "name": "deadline_reminders",
+    }
+    return {"shared": shared, "notifications": asyncio.run(notifications())}
 
 
 def run_operation(live: Live, operation: Any, role: str, mode: GenerationMode, statuses: Counter) -> None:
@@ -127,7 +181,7 @@ def run_operation(live: Live, operation: Any, role: str, mode: GenerationMode, s
             for name in list(case.path_parameters):
                 if name in live.real[role]:
                     case.path_parameters[name] = live.real[role][name]
-        headers = live.login(live.usernames[role]) if label in FRESH_SESSION_OPERATIONS else live.headers[role]
+        headers = live.login(live.usernames[role], device_id=str(uuid.uuid4())) if label in FRESH_SESSION_OPERATIONS else live.headers[role]
         response = case.call_and_validate(headers=headers, checks=CHECKS)
         statuses[response.status_code] += 1
 
