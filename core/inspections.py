@@ -41,6 +41,12 @@ class Inspection(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
+async def _assignment_visible(session: AsyncSession, principal: Principal, assignment: Assignment) -> bool:
+    """Whether the assignment's enterprise is in the caller's scope (else it answers 404, like absent)."""
+    enterprise = await session.get(Enterprise, assignment.enterprise_id)
+    return enterprise is not None and principal.sees_enterprise(enterprise)
+
+
 async def complete_assignment(session: AsyncSession, ctx: Context, assignment: Assignment, inspection_id: str) -> None:
     """Mark an assignment done by ``inspection_id`` (no-op when already done) and tell its tablet."""
     if assignment.status == "done":
@@ -86,7 +92,7 @@ async def record_inspection_in_session(
     assignment = None
     if assignment_id is not None:
         assignment = await session.get(Assignment, assignment_id)
-        if assignment is None:
+        if assignment is None or not await _assignment_visible(session, principal, assignment):
             raise not_found("assignment", "检查任务")
         if assignment.enterprise_id != enterprise_id:
             raise InvalidInput("the assignment is for another enterprise", "该检查任务属于其他企业", field="assignment_id")

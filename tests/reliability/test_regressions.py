@@ -62,3 +62,18 @@ async def test_the_openapi_document_describes_the_sync_bodies(api: Api) -> None:
                                  ("/api/v1/attachments/{sha256}", "put", "AttachmentStatus"), ("/api/v1/sync/conflicts", "get", "ConflictPage")):
         documented = paths[path][method]["responses"]["200"]["content"]["application/json"]["schema"]
         assert documented.get("$ref", "").endswith(schema), (path, documented)
+
+
+async def test_an_out_of_scope_assignment_id_answers_like_an_unknown_one(api: Api) -> None:
+    """Naming another jurisdiction's assignment must not reveal that it exists (was a 400)."""
+    import uuid
+
+    from tests.reliability.world import build_world
+
+    world = await build_world(api)
+    inspector = world.headers["inspector"]
+    body = {"enterprise_id": world.inside.enterprise["id"], "inspected_at": "2026-03-02T10:00:00+08:00"}
+    foreign = await api.client.post("/api/v1/inspections", json={**body, "assignment_id": world.outside.assignment_id}, headers=inspector)
+    unknown = await api.client.post("/api/v1/inspections", json={**body, "assignment_id": str(uuid.uuid4())}, headers=inspector)
+    assert foreign.status_code == unknown.status_code == 404, (foreign.text, unknown.text)
+    assert foreign.json() == unknown.json()
