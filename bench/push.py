@@ -128,7 +128,7 @@ async def ceiling(db_url: str, replicator: Replicator, copies: int, per_tx: int,
         await db.dispose()
 
 
-async def run_engine(label: str, db_url: str, work: Path, target: int) -> dict[str, Any]:
+async def run_engine(label: str, db_url: str, work: Path, target: int, cells_wanted: list[tuple[int, int]]) -> dict[str, Any]:
     from core.bootstrap import prepare_database
     from core.database import Database
     from server import build_context
@@ -145,7 +145,7 @@ async def run_engine(label: str, db_url: str, work: Path, target: int) -> dict[s
     probe = Database(db_url)
     with running_server(db_url, data_dir) as server:
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-        async with httpx.AsyncClient(base_url=server.base_url, timeout=300, limits=limits) as http:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=3600, limits=limits) as http:
             tablets = [await login(http, name) for name in world.inspectors]
             # Count what one accepted submission writes, from a real push.
             async with probe.engine.connect() as conn:
@@ -157,8 +157,8 @@ async def run_engine(label: str, db_url: str, work: Path, target: int) -> dict[s
             await probe.dispose()
             for t in range(8):  # warm-up
                 await _push(http, tablets[t], msgspec.json.encode({"records": [submission(world, world.enterprise_ids[t], rng) for _ in range(5)]}))
-            for batch in BATCHES:
-                for conc in CONCURRENCY:
+            for batch, conc in cells_wanted:
+                if True:
                     result = await cell(http, server, world, tablets, conc, batch, target, rng)
                     print(f"  {label} batch {batch:>2} × concurrency {conc:>2}: {result['rate']:.1f} submissions/s, p50 {result['p50']:.0f} ms, p99 {result['p99']:.0f} ms", flush=True)
                     cells.append(result)
@@ -203,19 +203,21 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pg-dsn", default=None, help="PostgreSQL server to use too (a fresh database is created and dropped); env ANJIAN_BENCH_PG_DSN")
     parser.add_argument("--submissions", type=int, default=200, help="about this many submissions per cell (default 200; a cell always sends one request per tablet)")
+    parser.add_argument("--cells", default=",".join(f"{b}x{c}" for b in BATCHES for c in CONCURRENCY), help="batch x concurrency cells (default: all six)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
     args = parser.parse_args()
     dsn = pg_dsn(args.pg_dsn)
+    cells_wanted = [(int(b), int(c)) for b, c in (cell.split("x") for cell in args.cells.split(","))]
     engines = []
     with tempfile.TemporaryDirectory(prefix="anjian-bench-push-") as tmp:
         work = Path(tmp)
         print("SQLite", flush=True)
-        engines.append(await run_engine("SQLite", f"sqlite+aiosqlite:///{work}/anjian.db", work, args.submissions))
+        engines.append(await run_engine("SQLite", f"sqlite+aiosqlite:///{work}/anjian.db", work, args.submissions, cells_wanted))
         if dsn:
             url, name = await create_pg_database(dsn)
             try:
                 print("PostgreSQL", flush=True)
-                engines.append(await run_engine("PostgreSQL", url, work, args.submissions))
+                engines.append(await run_engine("PostgreSQL", url, work, args.submissions, cells_wanted))
             finally:
                 await drop_pg_database(dsn, name)
     text = report(engines, args.submissions)
