@@ -104,7 +104,6 @@ async def measure(server: Any, world: Any, headers: dict[str, str], pull_headers
     return {
         "push_p50": percentile(push_ms, 50), "push_p99": percentile(push_ms, 99),
         "inc_p50": percentile(incremental_ms, 50), "first_p50": percentile(first_ms, 50),
-        "inc_items": len(response.json()["items"]) if False else 0,
     }
 
 
