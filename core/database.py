@@ -8,8 +8,9 @@ writers. PostgreSQL (asyncpg) runs the same code.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import event
@@ -55,6 +56,10 @@ class Database:
         write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
         self._reads = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
         self._writes = async_sessionmaker(write_engine, class_=AsyncSession, expire_on_commit=False)
+        # SQLite admits one writer; its busy handler polls with growing sleeps, so many waiting
+        # writers leave the lock idle and some starve past the busy timeout (503). Queue this
+        # process's writers in order instead; other processes still meet the busy timeout.
+        self._write_turn: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
 
     @property
     def dialect(self) -> str:
@@ -70,7 +75,8 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A session in one short write transaction, committed on success, rolled back on error."""
-        async with self._writes() as session:
+        turn: AbstractAsyncContextManager[Any] = self._write_turn if self._write_turn is not None else nullcontext()
+        async with turn, self._writes() as session:
             async with session.begin():
                 yield session
 

@@ -1,0 +1,231 @@
+"""Push throughput and latency against the real server, beside the raw storage ceiling.
+
+Simulated tablets (one inspector and device session each) push realistic submissions — 120
+answered items, three failed items with hazards (two of them described by the tablet with a
+responsible person and plan), Chinese notes — at concurrency 1, 16 and 64 with batches of 1 and
+50, against ``uvicorn server:create_app`` on SQLite and, when a DSN is given, PostgreSQL.
+
+The ceiling: the rows one accepted submission writes (counted from a real push: submission,
+ledger, hazards, change rows, audit entries …) are copied with fresh ids and inserted straight
+into the same database with SQLAlchemy Core — no HTTP, no validation — one transaction per
+submission like the server (each record is atomic on its own), and, for reference, 50 per
+transaction. server/ceiling is the headline figure.
+
+    .venv/bin/python bench/push.py [--pg-dsn postgresql://postgres@127.0.0.1:5432/test] [--submissions 600]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import msgspec
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    Replicator,
+    create_pg_database,
+    drop_pg_database,
+    insert_copies,
+    login,
+    machine,
+    new_rows,
+    percentile,
+    pg_dsn,
+    running_server,
+    seed_world,
+    settings_for,
+    snapshot_keys,
+    submission,
+    table,
+    write_section,
+)
+
+CONCURRENCY = (1, 16, 64)
+BATCHES = (1, 50)
+
+
+RETRIES = {"count": 0}
+
+
+async def _push(http: httpx.AsyncClient, headers: dict[str, str], body: bytes) -> list[dict[str, Any]]:
+    """One push; a 503 (database busy) is retried after ``Retry-After`` as the reference client does."""
+    for _attempt in range(20):
+        response = await http.post("/api/v1/sync/push", content=body, headers={**headers, "Content-Type": "application/json"})
+        if response.status_code == 503:
+            RETRIES["count"] += 1
+            await asyncio.sleep(min(float(response.headers.get("retry-after", "1")), 5.0))
+            continue
+        if response.status_code != 200:
+            raise RuntimeError(f"push answered {response.status_code}: {response.text[:300]}")
+        return response.json()["results"]
+    raise RuntimeError("push kept answering 503")
+
+
+async def cell(http: httpx.AsyncClient, server: Any, world: Any, tablets: list[dict[str, str]], conc: int, batch: int, target: int, rng: random.Random) -> dict[str, Any]:
+    """``conc`` tablets push ``rounds`` requests of ``batch`` submissions each, all at once."""
+    rounds = max(1, math.ceil(target / (conc * batch)))
+    bodies = [
+        [msgspec.json.encode({"records": [submission(world, world.enterprise_ids[t], rng) for _ in range(batch)]}) for _ in range(rounds)]
+        for t in range(conc)
+    ]
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+
+    async def tablet(t: int) -> None:
+        for body in bodies[t]:
+            start = time.perf_counter()
+            results = await _push(http, tablets[t], body)
+            latencies.append(time.perf_counter() - start)
+            for r in results:
+                statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+
+    retries0 = RETRIES["count"]
+    cpu0, srv0, t0 = time.process_time(), server.cpu_seconds(), time.perf_counter()
+    await asyncio.gather(*(tablet(t) for t in range(conc)))
+    wall = time.perf_counter() - t0
+    cpu, srv = time.process_time() - cpu0, server.cpu_seconds() - srv0
+    accepted = statuses.get("accepted", 0) + statuses.get("duplicate", 0)
+    if accepted != conc * rounds * batch:
+        raise RuntimeError(f"expected every submission accepted, got {statuses}")
+    return {
+        "conc": conc, "batch": batch, "subs": accepted, "wall": wall, "rate": accepted / wall,
+        "p50": percentile(latencies, 50) * 1000, "p99": percentile(latencies, 99) * 1000,
+        "client_cpu": cpu / wall * 100, "server_cpu": srv / wall * 100, "retries": RETRIES["count"] - retries0,
+    }
+
+
+async def ceiling(db_url: str, replicator: Replicator, copies: int, per_tx: int, workers: int) -> float:
+    """Submissions/s writing the same rows straight into the database, ``per_tx`` per transaction."""
+    from core.database import Database
+
+    db = Database(db_url)
+    engine = db.engine.execution_options(anjian_sqlite_begin="IMMEDIATE")
+    prepared = [replicator.copy() for _ in range(copies)]
+    groups = [prepared[i : i + per_tx] for i in range(0, copies, per_tx)]
+    queue = list(reversed(groups))
+
+    async def worker() -> None:
+        while queue:
+            group = queue.pop()
+            async with engine.begin() as conn:
+                await insert_copies(conn, replicator, group)
+
+    try:
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(workers)))
+        return copies / (time.perf_counter() - start)
+    finally:
+        await db.dispose()
+
+
+async def run_engine(label: str, db_url: str, work: Path, target: int, cells_wanted: list[tuple[int, int]]) -> dict[str, Any]:
+    from core.bootstrap import prepare_database
+    from core.database import Database
+    from server import build_context
+
+    data_dir = work / label
+    data_dir.mkdir(parents=True)
+    settings = settings_for(db_url, data_dir)
+    ctx = build_context(settings)
+    await prepare_database(ctx.db)
+    world = await seed_world(ctx, inspectors=max(CONCURRENCY), enterprises=max(CONCURRENCY))
+    await ctx.db.dispose()
+    rng = random.Random(20260302)
+    cells = []
+    probe = Database(db_url)
+    with running_server(db_url, data_dir) as server:
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=3600, limits=limits) as http:
+            tablets = [await login(http, name) for name in world.inspectors]
+            # Count what one accepted submission writes, from a real push.
+            async with probe.engine.connect() as conn:
+                before = await snapshot_keys(conn)
+            results = await _push(http, tablets[0], msgspec.json.encode({"records": [submission(world, world.enterprise_ids[0], rng)]}))
+            assert results[0]["status"] == "accepted", results
+            async with probe.engine.connect() as conn:
+                template = await new_rows(conn, before)
+            await probe.dispose()
+            for t in range(8):  # warm-up
+                await _push(http, tablets[t], msgspec.json.encode({"records": [submission(world, world.enterprise_ids[t], rng) for _ in range(5)]}))
+            for batch, conc in cells_wanted:
+                if True:
+                    result = await cell(http, server, world, tablets, conc, batch, target, rng)
+                    print(f"  {label} batch {batch:>2} × concurrency {conc:>2}: {result['rate']:.1f} submissions/s, p50 {result['p50']:.0f} ms, p99 {result['p99']:.0f} ms", flush=True)
+                    cells.append(result)
+        rss = server.status_kib("VmHWM")
+    replicator = Replicator(template)
+    copies = max(200, min(2000, target * 2))
+    workers = 1 if db_url.startswith("sqlite") else 8
+    ceil_1 = await ceiling(db_url, replicator, copies, 1, workers)
+    ceil_50 = await ceiling(db_url, replicator, copies, 50, workers)
+    print(f"  {label} ceiling: {ceil_1:.1f} submissions/s (1 per transaction), {ceil_50:.1f} (50 per transaction)", flush=True)
+    return {"label": label, "cells": cells, "template": {k: len(v) for k, v in template.items()}, "rows": replicator.rows_per_copy,
+            "ceil_1": ceil_1, "ceil_50": ceil_50, "workers": workers, "copies": copies, "rss_mib": rss / 1024}
+
+
+def report(engines: list[dict[str, Any]], target: int) -> str:
+    lines = [
+        "## Push (`bench/push.py`)", "", machine(), "",
+        "Real server process (uvicorn, 1 worker) on loopback; one httpx client process drives every tablet "
+        f"(each tablet its own inspector and device session). About {target} submissions per cell (at least one request per tablet). "
+        "Each submission: 120 answered items, 3 failed items → 3 hazards (2 described by the tablet, ordered at once), Chinese notes. "
+        "Latency is per push request (a batch of 50 is one request), including waits after a 503 (database busy: retried after Retry-After, as the reference client does). CPU columns: % of one core over the cell's wall time.", "",
+    ]
+    for eng in engines:
+        rows = []
+        for c in eng["cells"]:
+            ratio = c["rate"] / eng["ceil_1"]
+            rows.append([c["batch"], c["conc"], c["subs"], f"{c['rate']:.1f}", f"{c['p50']:.0f}", f"{c['p99']:.0f}", f"{ratio:.2f}", f"{c['rate'] / eng['ceil_50']:.2f}", f"{c['server_cpu']:.0f}", f"{c['client_cpu']:.0f}", c["retries"]])
+        written = ", ".join(f"{k} {v}" for k, v in eng["template"].items())
+        lines += [
+            f"### {eng['label']}", "",
+            f"One accepted submission writes {eng['rows']} rows: {written}.", "",
+            f"Raw storage ceiling (same rows, SQLAlchemy Core, same engine and file, {eng['copies']} submissions, {eng['workers']} writer(s)): "
+            f"**{eng['ceil_1']:.1f} submissions/s** with one transaction per submission (the server's unit of atomicity), "
+            f"{eng['ceil_50']:.1f}/s with 50 per transaction.", "",
+            table(["batch", "concurrency", "submissions", "submissions/s", "p50 ms", "p99 ms", "server/ceiling (1/tx)", "server/ceiling (50/tx)", "server CPU %", "client CPU %", "503 retries"], rows),
+            "", f"Server peak RSS (VmHWM): {eng['rss_mib']:.0f} MiB.", "",
+        ]
+    return "\n".join(lines)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pg-dsn", default=None, help="PostgreSQL server to use too (a fresh database is created and dropped); env ANJIAN_BENCH_PG_DSN")
+    parser.add_argument("--submissions", type=int, default=200, help="about this many submissions per cell (default 200; a cell always sends one request per tablet)")
+    parser.add_argument("--cells", default=",".join(f"{b}x{c}" for b in BATCHES for c in CONCURRENCY), help="batch x concurrency cells (default: all six)")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
+    args = parser.parse_args()
+    dsn = pg_dsn(args.pg_dsn)
+    cells_wanted = [(int(b), int(c)) for b, c in (cell.split("x") for cell in args.cells.split(","))]
+    engines = []
+    with tempfile.TemporaryDirectory(prefix="anjian-bench-push-") as tmp:
+        work = Path(tmp)
+        print("SQLite", flush=True)
+        engines.append(await run_engine("SQLite", f"sqlite+aiosqlite:///{work}/anjian.db", work, args.submissions, cells_wanted))
+        if dsn:
+            url, name = await create_pg_database(dsn)
+            try:
+                print("PostgreSQL", flush=True)
+                engines.append(await run_engine("PostgreSQL", url, work, args.submissions, cells_wanted))
+            finally:
+                await drop_pg_database(dsn, name)
+    text = report(engines, args.submissions)
+    print()
+    print(text)
+    if not args.no_write:
+        write_section("push", text)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
