@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -25,7 +26,7 @@ from core.hazard_service import hazard_out
 from core.hazards import Hazard
 from core.plan_service import AssignmentOut
 from core.scope import Principal
-from core.wire import EnterpriseOut, to_out
+
 
 Loader = Callable[[AsyncSession, Principal, list[str], datetime], Awaitable[dict[str, dict[str, Any] | None]]]
 
@@ -53,13 +54,16 @@ def _enterprise_scoped(principal: Principal, row: Change) -> bool:
 
 
 async def _enterprises(session: AsyncSession, principal: Principal, ids: list[str], now: datetime) -> dict[str, dict[str, Any] | None]:
-    rows = (await session.exec(select(Enterprise).where(col(Enterprise.id).in_(ids)))).all()
-    found = {e.id: e for e in rows}
+    # Plain rows, not ORM objects: an initial pull delivers every enterprise in scope, and the
+    # table's columns are exactly ``EnterpriseOut``'s fields.
+    table = Enterprise.__table__
+    rows = (await session.execute(sa_select(table).where(table.c.id.in_(ids)))).all()
+    found = {row.id: row for row in rows}
     out: dict[str, dict[str, Any] | None] = {}
     for entity_id in ids:
-        enterprise = found.get(entity_id)
-        visible = enterprise is not None and enterprise.active and principal.sees_enterprise(enterprise)
-        out[entity_id] = msgspec.to_builtins(to_out(enterprise, EnterpriseOut)) if visible else None
+        row = found.get(entity_id)
+        visible = row is not None and row.active and principal.sees_enterprise(row)
+        out[entity_id] = msgspec.to_builtins(dict(row._mapping)) if visible and row is not None else None
     return out
 
 
