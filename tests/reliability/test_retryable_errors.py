@@ -144,3 +144,90 @@ async def test_full_database_answers_503_and_the_retry_stores_the_rest(world: Sy
     for record, result in zip(failed_batch, results, strict=True):
         assert _stored(world.db_path, "submission", record["id"]) == 1  # type: ignore[attr-defined]
         assert len(result["hazard_ids"]) == 2
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """An 8 MiB tmpfs (needs the right to mount; skipped otherwise)."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs to fill (needs root): {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _fill(disk: Path, leave: int) -> Path:
+    """Fill ``disk`` up to ``leave`` bytes of free space with a filler file."""
+    import os
+
+    filler = disk / "filler"
+    with filler.open("wb") as handle:
+        free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+        handle.write(b"\0" * max(free - leave, 0))
+    return filler
+
+
+@pytest.fixture
+async def disk_world(small_disk: Path, sqlite_template: str) -> AsyncIterator[SyncWorld]:
+    """The app with its database and data directory on the small disk."""
+    import shutil
+
+    db_path = small_disk / "anjian.db"
+    shutil.copyfile(sqlite_template, db_path)
+    settings = make_settings(f"sqlite+aiosqlite:///{db_path}", str(small_disk / "data"), sqlite_busy_timeout_ms=BUSY_MS)
+    app = create_app(settings)
+    async with AsyncTestClient(app=app) as client:
+        world = await _world(client, app, settings)
+        world.db_path = db_path  # type: ignore[attr-defined]
+        world.disk = small_disk  # type: ignore[attr-defined]
+        try:
+            yield world
+        finally:
+            await world.api.ctx.db.dispose()
+
+
+async def test_attachment_upload_on_a_full_disk_answers_503_and_resumes(disk_world: SyncWorld) -> None:
+    world = disk_world
+    tablet = world.tablets["insp1"]
+    photo = uuid.uuid4().bytes * 40_000  # 640 KB
+    sha = hashlib.sha256(photo).hexdigest()
+    record = world.submission(photos=[sha])
+    [result] = await world.push(tablet, record)
+    assert result["status"] == "accepted" and result["missing_attachments"] == [sha]
+    filler = _fill(world.disk, 200_000)  # type: ignore[attr-defined]
+    response = await world.api.client.put(f"/api/v1/attachments/{sha}", content=photo, headers={**tablet.headers, "Content-Type": "application/octet-stream"})
+    _assert_retry_later(response)
+    head = await world.api.client.head(f"/api/v1/attachments/{sha}", headers=tablet.headers)
+    assert head.headers.get("upload-complete") != "1"
+    [again] = await world.push(tablet, record)
+    assert again["status"] == "duplicate" and again["missing_attachments"] == [sha]  # not acknowledged as stored
+    filler.unlink()
+    offset = int(head.headers.get("upload-offset", "0")) if head.status_code == 200 else 0
+    response = await world.api.client.put(
+        f"/api/v1/attachments/{sha}", content=photo[offset:],
+        headers={**tablet.headers, "Content-Type": "application/octet-stream", "Content-Range": f"bytes {offset}-{len(photo) - 1}/{len(photo)}"},
+    )
+    assert response.status_code in (200, 201), response.text
+    assert response.json()["complete"] is True
+    [last] = await world.push(tablet, record)
+    assert last["status"] == "duplicate" and last.get("missing_attachments", []) == []  # the photo is stored now
+
+
+async def test_push_on_a_full_disk_answers_503_and_the_retry_is_accepted(disk_world: SyncWorld) -> None:
+    world = disk_world
+    tablet = world.tablets["insp1"]
+    filler = _fill(world.disk, 0)  # type: ignore[attr-defined]
+    batch = [world.submission(answers={"CC-1": {"result": "fail", "note": "配电箱未接地" * 50}, "CC-2": {"value": 21.5}, "CC-3": {"result": "fail"}}) for _ in range(20)]
+    response = await world.api.client.post("/api/v1/sync/push", json={"records": batch}, headers=tablet.headers)
+    _assert_retry_later(response)
+    stored = [_stored(world.db_path, "sync_record", r["id"]) for r in batch]  # type: ignore[attr-defined]
+    assert stored[-1] == 0 and stored == sorted(stored, reverse=True), stored
+    assert [_stored(world.db_path, "submission", r["id"]) for r in batch] == stored  # type: ignore[attr-defined]
+    filler.unlink()
+    results = await world.push(tablet, *batch)
+    assert [r["status"] for r in results] == ["duplicate" if n else "accepted" for n in stored]
+    assert all(_stored(world.db_path, "submission", r["id"]) == 1 for r in batch)  # type: ignore[attr-defined]
