@@ -21,14 +21,14 @@ _BEGIN_OPTION = "anjian_sqlite_begin"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
+def _tune_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions are wrong for this).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -42,17 +42,18 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 class Database:
     """Owns the engine and hands out sessions: ``read()`` for queries, ``write()`` for changes."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
+        """``busy_timeout_ms``: how long a SQLite writer waits for the lock before "database is locked"."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
-            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
-            _tune_sqlite(self.engine)
+            _tune_sqlite(self.engine, busy_timeout_ms)
         write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
         self._reads = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
         self._writes = async_sessionmaker(write_engine, class_=AsyncSession, expire_on_commit=False)

@@ -47,6 +47,7 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     assignment_lookahead_days: Annotated[int, msgspec.Meta(ge=0, le=366)] = 31
     scheduler_instance_lock: bool = True
     migrate_on_start: bool = True
+    sqlite_busy_timeout_ms: Annotated[int, msgspec.Meta(ge=0, le=600_000)] = 10_000
     log_level: str = "INFO"
 
     @property

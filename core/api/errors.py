@@ -6,6 +6,7 @@ Retry-After; anything unexpected is logged and answered as a generic 500 without
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 
@@ -67,6 +68,15 @@ def database_error_handler(request: Request, exc: DBAPIError) -> Response[dict[s
     return internal_error_handler(request, exc)
 
 
+def os_error_handler(request: Request, exc: OSError) -> Response[dict[str, Any]]:
+    """A full disk while writing a file (an attachment, an export) is temporary like a full database."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        log.warning("disk full on %s %s: %s", request.method, request.url.path, exc)
+        error = RetryLater("disk full; nothing was completed, retry later", "服务器磁盘空间不足，本次未完成，请稍后重试", headers={"Retry-After": "30"})
+        return _json(error.status_code, error.to_body(), error.headers)
+    return internal_error_handler(request, exc)
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response[dict[str, Any]]:
     """A bug: log it with the path, answer without internals."""
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
@@ -78,5 +88,6 @@ EXCEPTION_HANDLERS = {
     ValidationException: validation_handler,
     HTTPException: http_error_handler,
     DBAPIError: database_error_handler,
+    OSError: os_error_handler,
     Exception: internal_error_handler,
 }
