@@ -57,7 +57,7 @@ async def _enterprises(session: AsyncSession, principal: Principal, ids: list[st
     # Plain rows, not ORM objects: an initial pull delivers every enterprise in scope, and the
     # table's columns are exactly ``EnterpriseOut``'s fields.
     table = Enterprise.__table__
-    rows = (await session.execute(sa_select(table).where(table.c.id.in_(ids)))).all()
+    rows = (await (await session.connection()).execute(sa_select(table).where(table.c.id.in_(ids)))).all()
     found = {row.id: row for row in rows}
     out: dict[str, dict[str, Any] | None] = {}
     for entity_id in ids:

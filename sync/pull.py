@@ -52,7 +52,7 @@ async def pull(ctx: Context, principal: Principal, cursor: str | None, limit: in
         while len(items) < limit and scanned < limit * _SCAN_FACTOR:
             # Read no more rows than the page can still take: every relevant row costs a load.
             batch = min(_BATCH, max(limit - len(items), _MIN_BATCH))
-            rows = (await session.execute(select(_CHANGES).where(_CHANGES.c.seq > after).order_by(_CHANGES.c.seq).limit(batch))).all()
+            rows = (await (await session.connection()).execute(select(_CHANGES).where(_CHANGES.c.seq > after).order_by(_CHANGES.c.seq).limit(batch))).all()
             if not rows:
                 exhausted = True
                 break
