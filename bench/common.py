@@ -35,6 +35,7 @@ if str(ROOT) not in sys.path:
 
 from checklists.canonical import content_hash  # noqa: E402
 from checklists.schema import Checklist  # noqa: E402
+from tests.scratch_db import create_pg_database, drop_pg_database  # noqa: E402,F401  (re-exported for the scripts)
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 PG_ENV = "ANJIAN_BENCH_PG_DSN"
@@ -114,30 +115,6 @@ def pg_dsn(arg: str | None) -> str | None:
     if dsn and dsn.startswith("postgresql://"):
         dsn = "postgresql+asyncpg://" + dsn[len("postgresql://") :]
     return dsn
-
-
-async def create_pg_database(dsn: str) -> tuple[str, str]:
-    """A fresh database in the server ``dsn`` points at: (url, name)."""
-    import asyncpg
-
-    name = f"anjian_bench_{uuid.uuid4().hex[:10]}"
-    conn = await asyncpg.connect(dsn.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    base, _, _ = dsn.rpartition("/")
-    return f"{base}/{name}", name
-
-
-async def drop_pg_database(dsn: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(dsn.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 def settings_for(db_url: str, data_dir: Path) -> Any:

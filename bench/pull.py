@@ -171,7 +171,7 @@ async def main() -> None:
         work = Path(tmp)
         results += await run_engine("SQLite", f"sqlite+aiosqlite:///{work}/anjian.db", work, args.enterprises, args.versions)
         if dsn:
-            url, name = await create_pg_database(dsn)
+            url, name = await create_pg_database(dsn, "anjian_bench")
             try:
                 results += await run_engine("PostgreSQL", url, work, args.enterprises, args.versions)
             finally:

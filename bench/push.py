@@ -214,7 +214,7 @@ async def main() -> None:
         print("SQLite", flush=True)
         engines.append(await run_engine("SQLite", f"sqlite+aiosqlite:///{work}/anjian.db", work, args.submissions, cells_wanted))
         if dsn:
-            url, name = await create_pg_database(dsn)
+            url, name = await create_pg_database(dsn, "anjian_bench")
             try:
                 print("PostgreSQL", flush=True)
                 engines.append(await run_engine("PostgreSQL", url, work, args.submissions, cells_wanted))

@@ -243,7 +243,7 @@ async def main() -> None:
         work = Path(tmp)
         engines.append(await run_engine("SQLite", f"sqlite+aiosqlite:///{work}/anjian.db", work, sizes, args.pushes))
         if dsn:
-            url, name = await create_pg_database(dsn)
+            url, name = await create_pg_database(dsn, "anjian_bench")
             try:
                 engines.append(await run_engine("PostgreSQL", url, work, sizes, args.pushes))
             finally:

@@ -21,6 +21,7 @@ from core.settings import Settings
 from core.user_service import create_user
 from core.wire import EnterpriseIn, UserIn
 from server import build_context, create_app
+from tests.scratch_db import create_pg_database, drop_pg_database
 
 PG_DSN_ENV = "ANJIAN_TEST_PG_DSN"
 PASSWORD = "correct-horse-battery"
@@ -30,30 +31,6 @@ SECRET = "test-secret-" + "x" * 40
 def pg_dsn() -> str | None:
     """The PostgreSQL DSN for tests (postgresql+asyncpg://…), or None."""
     return os.environ.get(PG_DSN_ENV) or None
-
-
-async def _create_pg_database(dsn: str) -> tuple[str, str]:
-    import asyncpg
-
-    name = f"anjian_t_{uuid.uuid4().hex[:12]}"
-    plain = dsn.replace("postgresql+asyncpg://", "postgresql://")
-    conn = await asyncpg.connect(plain)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    base, _, _ = dsn.rpartition("/")
-    return f"{base}/{name}", name
-
-
-async def _drop_pg_database(dsn: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(dsn.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 @pytest.fixture(scope="session")
@@ -98,11 +75,11 @@ async def any_db_url(request, tmp_path) -> AsyncIterator[str]:  # type: ignore[n
     dsn = pg_dsn()
     if not dsn:
         pytest.skip(f"PostgreSQL variant: set {PG_DSN_ENV}=postgresql+asyncpg://user@host:port/db to run it")
-    url, name = await _create_pg_database(dsn)
+    url, name = await create_pg_database(dsn)
     try:
         yield url
     finally:
-        await _drop_pg_database(dsn, name)
+        await drop_pg_database(dsn, name)
 
 
 @pytest.fixture

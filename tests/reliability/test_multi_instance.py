@@ -19,7 +19,8 @@ import pytest
 
 from sync.client import TabletClient
 from sync.outbox import LocalStore
-from tests.conftest import PASSWORD, _create_pg_database, _drop_pg_database, pg_dsn
+from tests.conftest import PASSWORD, pg_dsn
+from tests.scratch_db import create_pg_database, drop_pg_database
 from tests.reliability.processes import ServerProcess, assert_stored_exactly_once, database_counts, seed, server_env, start_worker
 from tests.reliability.scale import reliability_scale
 
@@ -33,11 +34,11 @@ async def pg_url() -> AsyncIterator[str]:
     dsn = pg_dsn()
     if not dsn:
         pytest.skip("two instances need PostgreSQL: set ANJIAN_TEST_PG_DSN=postgresql+asyncpg://user@host:port/db to run it")
-    url, name = await _create_pg_database(dsn)
+    url, name = await create_pg_database(dsn)
     try:
         yield url
     finally:
-        await _drop_pg_database(dsn, name)
+        await drop_pg_database(dsn, name)
 
 
 async def _pull_all(url: str, state: Path, username: str) -> dict[str, dict[str, dict]]:
