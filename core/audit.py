@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.db_types import UTCDateTime
 
 GENESIS_HASH = "0" * 64
+_HEAD_KEY = "anjian.audit_chain_head"  # session.info: (transaction, hash of its last entry)
 _AUDIT_LOCK_KEY = 0x616E6A69616E01  # "anjian" + 1: the advisory lock serialising appends
 # Change-sequence appends take the same lock: one lock, so audit-then-change and change-then-audit
 # transactions can never deadlock each other.
@@ -90,10 +91,7 @@ async def append_audit(
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append an entry in the caller's (write) transaction."""
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        await session.exec(text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=_AUDIT_LOCK_KEY))  # type: ignore[call-overload]
-    last = (await session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.seq).desc()).limit(1))).first()
-    prev = last or GENESIS_HASH
+    prev = await _chain_head(session)
     entry = AuditEntry(
         at=at,
         actor_id=actor.id,
@@ -109,7 +107,26 @@ async def append_audit(
     entry.hash = _entry_hash(prev, entry)
     session.add(entry)
     await session.flush()
+    session.info[_HEAD_KEY] = (session.sync_session.get_transaction(), entry.hash)
     return entry
+
+
+async def _chain_head(session: AsyncSession) -> str:
+    """The hash the next entry links to.
+
+    The first append of a transaction takes the chain's lock (SQLite's write lock is already held;
+    PostgreSQL takes an advisory lock until commit) and reads the newest hash; later appends in
+    the same transaction reuse the hash they just wrote instead of reading it again (a submission
+    with hazards appends several entries).
+    """
+    transaction = session.sync_session.get_transaction()
+    cached = session.info.get(_HEAD_KEY)
+    if cached is not None and cached[0] is transaction:
+        return cached[1]
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        await session.exec(text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=_AUDIT_LOCK_KEY))  # type: ignore[call-overload]
+    last = (await session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.seq).desc()).limit(1))).first()
+    return last or GENESIS_HASH
 
 
 class ChainReport(msgspec.Struct):

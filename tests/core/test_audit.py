@@ -70,3 +70,21 @@ async def test_cli_audit_verify_exits_nonzero_on_tampering(api, admin, settings,
         await session.execute(text("UPDATE audit_entry SET action = 'nothing' WHERE seq = 1"))
     broken = await asyncio.to_thread(run_cli)
     assert broken.exit_code == 1
+
+
+async def test_several_entries_in_one_transaction_chain_and_the_next_transaction_links_on(api, admin):
+    from core.audit import SYSTEM, AuditEntry, append_audit
+    from sqlmodel import col, select
+
+    ctx = api.direct
+    async with ctx.db.write() as session:
+        for i in range(3):
+            await append_audit(session, actor=SYSTEM, action="test_batch", entity="test", entity_id=str(i), at=ctx.clock.now())
+    # Another writer's transaction in between: the next one must link to it, not to a remembered hash.
+    await api.enterprise(admin)
+    async with ctx.db.write() as session:
+        await append_audit(session, actor=SYSTEM, action="test_after", entity="test", at=ctx.clock.now())
+    async with ctx.db.read() as session:
+        entries = (await session.exec(select(AuditEntry).order_by(col(AuditEntry.seq)))).all()
+    assert all(later.prev_hash == earlier.hash for earlier, later in zip(entries, entries[1:]))
+    assert (await _verify(api)).ok
