@@ -29,6 +29,14 @@ def _blank(path: str, value: str) -> Iterator[Finding]:
         yield path, "must not be blank", "不能为空白"
 
 
+def _claim_code(seen: dict[str, str], code: str, path: str, kind: str, kind_zh: str) -> Iterator[Finding]:
+    """Record where ``code`` is first used; a second use is a finding that names the first."""
+    if code in seen:
+        yield path, f"{kind} code `{code}` is already used at {seen[code]}", f"{kind_zh}编码 {code} 与 {seen[code]} 重复"
+    else:
+        seen[code] = path
+
+
 def _same(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=0, abs_tol=_POINTS_TOLERANCE)
 
@@ -58,14 +66,7 @@ def _findings(checklist: Checklist) -> Iterator[Finding]:
     total = 0.0
     for s_index, section in enumerate(checklist.sections):
         s_path = f"sections[{s_index}]"
-        if section.code in section_codes:
-            yield (
-                f"{s_path}.code",
-                f"section code `{section.code}` is already used at {section_codes[section.code]}",
-                f"分组编码 {section.code} 与 {section_codes[section.code]} 重复",
-            )
-        else:
-            section_codes[section.code] = f"{s_path}.code"
+        yield from _claim_code(section_codes, section.code, f"{s_path}.code", "section", "分组")
         yield from _blank(f"{s_path}.title", section.title)
         if not section.items:
             yield f"{s_path}.items", "a section needs at least one item", "分组至少需要一个检查项"
@@ -73,14 +74,7 @@ def _findings(checklist: Checklist) -> Iterator[Finding]:
         section_sum = 0.0
         for i_index, item in enumerate(section.items):
             i_path = f"{s_path}.items[{i_index}]"
-            if item.code in item_codes:
-                yield (
-                    f"{i_path}.code",
-                    f"item code `{item.code}` is already used at {item_codes[item.code]}",
-                    f"检查项编码 {item.code} 与 {item_codes[item.code]} 重复",
-                )
-            else:
-                item_codes[item.code] = f"{i_path}.code"
+            yield from _claim_code(item_codes, item.code, f"{i_path}.code", "item", "检查项")
             yield from _blank(f"{i_path}.text", item.text)
             if not item.basis:
                 yield (
