@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -52,14 +53,14 @@ async def _world(client: AsyncTestClient, app: Any, settings: Any) -> SyncWorld:
     return world
 
 
-@pytest.fixture
-async def world(tmp_path: Path, sqlite_template: str) -> AsyncIterator[SyncWorld]:
-    """A SQLite app whose writers wait only ``BUSY_MS`` for the lock."""
+@asynccontextmanager
+async def _serving(db_dir: Path, sqlite_template: str) -> AsyncIterator[SyncWorld]:
+    """The app on a copy of the template database in ``db_dir``; writers wait only ``BUSY_MS``."""
     import shutil
 
-    db_path = tmp_path / "anjian.db"
+    db_path = db_dir / "anjian.db"
     shutil.copyfile(sqlite_template, db_path)
-    settings = make_settings(f"sqlite+aiosqlite:///{db_path}", str(tmp_path / "data"), sqlite_busy_timeout_ms=BUSY_MS)
+    settings = make_settings(f"sqlite+aiosqlite:///{db_path}", str(db_dir / "data"), sqlite_busy_timeout_ms=BUSY_MS)
     app = create_app(settings)
     async with AsyncTestClient(app=app) as client:
         world = await _world(client, app, settings)
@@ -68,6 +69,13 @@ async def world(tmp_path: Path, sqlite_template: str) -> AsyncIterator[SyncWorld
             yield world
         finally:
             await world.api.ctx.db.dispose()
+
+
+@pytest.fixture
+async def world(tmp_path: Path, sqlite_template: str) -> AsyncIterator[SyncWorld]:
+    """A SQLite app whose writers wait only ``BUSY_MS`` for the lock."""
+    async with _serving(tmp_path, sqlite_template) as world:
+        yield world
 
 
 def _assert_retry_later(response: Any) -> None:
@@ -174,20 +182,9 @@ def _fill(disk: Path, leave: int) -> Path:
 @pytest.fixture
 async def disk_world(small_disk: Path, sqlite_template: str) -> AsyncIterator[SyncWorld]:
     """The app with its database and data directory on the small disk."""
-    import shutil
-
-    db_path = small_disk / "anjian.db"
-    shutil.copyfile(sqlite_template, db_path)
-    settings = make_settings(f"sqlite+aiosqlite:///{db_path}", str(small_disk / "data"), sqlite_busy_timeout_ms=BUSY_MS)
-    app = create_app(settings)
-    async with AsyncTestClient(app=app) as client:
-        world = await _world(client, app, settings)
-        world.db_path = db_path  # type: ignore[attr-defined]
+    async with _serving(small_disk, sqlite_template) as world:
         world.disk = small_disk  # type: ignore[attr-defined]
-        try:
-            yield world
-        finally:
-            await world.api.ctx.db.dispose()
+        yield world
 
 
 async def test_attachment_upload_on_a_full_disk_answers_503_and_resumes(disk_world: SyncWorld) -> None:
