@@ -8,6 +8,7 @@ chain has no forks. ``verify_chain`` recomputes every hash and names the first b
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -20,10 +21,10 @@ from core.db_types import UTCDateTime
 
 GENESIS_HASH = "0" * 64
 _HEAD_KEY = "anjian.audit_chain_head"  # session.info: (transaction, hash of its last entry)
+_LOCK_KEY = "anjian.sequence_lock"  # session.info: the transaction holding the advisory lock
 _AUDIT_LOCK_KEY = 0x616E6A69616E01  # "anjian" + 1: the advisory lock serialising appends
-# Change-sequence appends take the same lock: one lock, so audit-then-change and change-then-audit
-# transactions can never deadlock each other.
-SEQUENCE_LOCK_KEY = _AUDIT_LOCK_KEY
+# Change-sequence appends take the same lock (``lock_sequences``): one lock, so audit-then-change
+# and change-then-audit transactions can never deadlock each other.
 _SEQ_TYPE = BigInteger().with_variant(Integer(), "sqlite")
 
 
@@ -55,22 +56,27 @@ class Actor(msgspec.Struct, frozen=True):
 SYSTEM = Actor(id=None, name="system")
 
 
-def _entry_hash(prev_hash: str, entry: AuditEntry) -> str:
+def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
+    """The hash of an entry (given as its column values) linked to ``prev_hash``."""
     payload = msgspec.json.encode(
         {
             "prev": prev_hash,
-            "at": entry.at.isoformat(),
-            "actor_id": entry.actor_id,
-            "actor_name": entry.actor_name,
-            "action": entry.action,
-            "entity": entry.entity,
-            "entity_id": entry.entity_id,
-            "before": entry.before,
-            "after": entry.after,
+            "at": entry["at"].isoformat(),
+            "actor_id": entry["actor_id"],
+            "actor_name": entry["actor_name"],
+            "action": entry["action"],
+            "entity": entry["entity"],
+            "entity_id": entry["entity_id"],
+            "before": entry["before"],
+            "after": entry["after"],
         },
         order="sorted",
     )
     return hashlib.sha256(payload).hexdigest()
+
+
+def _columns(entry: AuditEntry) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in ("at", "actor_id", "actor_name", "action", "entity", "entity_id", "before", "after")}
 
 
 def snapshot(obj: Any, *, exclude: frozenset[str] = frozenset({"password_hash"})) -> dict[str, Any]:
@@ -91,7 +97,7 @@ async def append_audit(
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append an entry in the caller's (write) transaction."""
-    prev = await _chain_head(session)
+    prev = await chain_head(session)
     entry = AuditEntry(
         at=at,
         actor_id=actor.id,
@@ -104,14 +110,31 @@ async def append_audit(
         prev_hash=prev,
         hash="",
     )
-    entry.hash = _entry_hash(prev, entry)
+    entry.hash = entry_hash(prev, _columns(entry))
     session.add(entry)
     await session.flush()
-    session.info[_HEAD_KEY] = (session.sync_session.get_transaction(), entry.hash)
+    remember_chain_head(session, entry.hash)
     return entry
 
 
-async def _chain_head(session: AsyncSession) -> str:
+def remember_chain_head(session: AsyncSession, head: str) -> None:
+    """Note the hash of the transaction's last entry, so the next append needs no read."""
+    session.info[_HEAD_KEY] = (session.sync_session.get_transaction(), head)
+
+
+async def lock_sequences(session: AsyncSession) -> None:
+    """PostgreSQL: take the transaction-level advisory lock that orders audit and change appends
+    (once per transaction). SQLite's ``BEGIN IMMEDIATE`` already serialises writers."""
+    if session.bind is None or session.bind.dialect.name != "postgresql":
+        return
+    transaction = session.sync_session.get_transaction()
+    if session.info.get(_LOCK_KEY) is transaction:
+        return
+    await session.exec(text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=_AUDIT_LOCK_KEY))  # type: ignore[call-overload]
+    session.info[_LOCK_KEY] = transaction
+
+
+async def chain_head(session: AsyncSession) -> str:
     """The hash the next entry links to.
 
     The first append of a transaction takes the chain's lock (SQLite's write lock is already held;
@@ -123,8 +146,7 @@ async def _chain_head(session: AsyncSession) -> str:
     cached = session.info.get(_HEAD_KEY)
     if cached is not None and cached[0] is transaction:
         return cached[1]
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        await session.exec(text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=_AUDIT_LOCK_KEY))  # type: ignore[call-overload]
+    await lock_sequences(session)
     last = (await session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.seq).desc()).limit(1))).first()
     return last or GENESIS_HASH
 
@@ -155,7 +177,7 @@ async def verify_chain(session: AsyncSession, *, batch: int = 5000) -> ChainRepo
             count += 1
             if entry.prev_hash != prev:
                 return ChainReport(False, count, entry.seq, "link to the previous entry is broken (an entry was removed or reordered)")
-            if _entry_hash(prev, entry) != entry.hash:
+            if entry_hash(prev, _columns(entry)) != entry.hash:
                 return ChainReport(False, count, entry.seq, "content does not match its hash (the entry was edited)")
             prev = entry.hash
             last_seq = entry.seq or last_seq

@@ -8,12 +8,13 @@ sequence without touching the records themselves. Tablet clocks are never used f
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Integer, String, text
+from sqlalchemy import JSON, BigInteger, Column, Integer, String
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.audit import SEQUENCE_LOCK_KEY
+from core.audit import lock_sequences
 from core.db_types import UTCDateTime
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
@@ -40,8 +41,7 @@ class Change(SQLModel, table=True):
     prev_industries: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
-async def record_change(
-    session: AsyncSession,
+def change_row(
     *,
     entity: str,
     entity_id: str,
@@ -53,26 +53,22 @@ async def record_change(
     user_id: str | None = None,
     prev_region_code: str | None = None,
     prev_industries: list[str] | None = None,
-) -> None:
-    """Append a change row in the caller's transaction; call it as the transaction's last step.
+) -> dict[str, Any]:
+    """The column values of one change row (``seq`` is assigned by the database)."""
+    return {
+        "entity": entity, "entity_id": entity_id, "op": op, "region_code": region_code,
+        "industries": list(industries or []), "enterprise_id": enterprise_id, "user_id": user_id, "at": at,
+        "prev_region_code": prev_region_code, "prev_industries": list(prev_industries) if prev_industries is not None else None,
+    }
+
+
+async def record_change(session: AsyncSession, **fields: Any) -> None:
+    """Append a change row (arguments of ``change_row``) in the caller's transaction; call it as
+    the transaction's last step.
 
     On PostgreSQL a transaction-scoped advisory lock (the one audit appends take) is held from here
     to commit, so change rows become visible in ``seq`` order: a pull that has seen ``seq`` N can
     never later find a smaller one committing (SQLite's ``BEGIN IMMEDIATE`` already serialises).
     """
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        await session.exec(text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=SEQUENCE_LOCK_KEY))  # type: ignore[call-overload]
-    session.add(
-        Change(
-            entity=entity,
-            entity_id=entity_id,
-            op=op,
-            region_code=region_code,
-            industries=list(industries or []),
-            enterprise_id=enterprise_id,
-            user_id=user_id,
-            at=at,
-            prev_region_code=prev_region_code,
-            prev_industries=list(prev_industries) if prev_industries is not None else None,
-        )
-    )
+    await lock_sequences(session)
+    session.add(Change(**change_row(**fields)))

@@ -18,16 +18,16 @@ import msgspec
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.audit import Actor, append_audit, snapshot
-from core.changes import record_change
+from core.audit import Actor, snapshot
 from core.context import Context
 from core.enterprises import Enterprise
 from core.errors import Conflict, Forbidden, InvalidInput, not_found
 from core.hazard_rules import CREATE_ROLES, Step, allowed_steps, step_for
 from core.hazards import HAZARD_STATUS_LABELS, Hazard, HazardTransition
-from core.ids import canonical_uuid
+from core.ids import canonical_uuid, new_id
 from core.scope import Principal
 from core.vocabulary import ROLE_LABELS
+from core.write_set import WriteSet
 
 HazardLevel = Literal["general", "major"]
 HazardStatus = Literal["reported", "rectifying", "awaiting_recheck", "closed"]
@@ -186,6 +186,36 @@ async def load_visible_hazard(session: AsyncSession, principal: Principal, hazar
     return hazard
 
 
+def _stage_history(
+    writes: WriteSet,
+    state: dict[str, Any],
+    *,
+    actor: Actor,
+    action: str,
+    from_status: str | None,
+    at: datetime,
+    reason: str = "",
+    evidence: list[str] | None = None,
+    data: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+) -> None:
+    """Stage what every hazard change leaves: history entry, change row for tablets, audit entry.
+    ``state`` is the hazard's column values after the change."""
+    writes.insert(
+        HazardTransition,
+        {
+            "id": new_id(), "hazard_id": state["id"], "action": action, "from_status": from_status, "to_status": state["status"],
+            "actor_id": actor.id, "actor_name": actor.name, "at": at, "reason": reason, "evidence": list(evidence or []),
+            "data": msgspec.to_builtins(data or {}), "resulting_version": state["version"],
+        },
+    )
+    writes.change(
+        entity="hazard", entity_id=state["id"], at=at, region_code=state["region_code"], industries=state["industries"],
+        enterprise_id=state["enterprise_id"],
+    )
+    writes.audit(actor=actor, action=f"hazard_{action}", entity="hazard", entity_id=state["id"], at=at, before=before, after=snapshot(state))
+
+
 async def append_history(
     session: AsyncSession,
     ctx: Context,
@@ -198,45 +228,30 @@ async def append_history(
     evidence: list[str] | None = None,
     data: dict[str, Any] | None = None,
     before: dict[str, Any] | None = None,
-) -> HazardTransition:
+) -> None:
     """Record one change of ``hazard`` (already modified and version-bumped by the caller):
     history entry, audit entry and change row for tablets, in the caller's transaction."""
     now = ctx.clock.now()
     hazard.updated_at = now
     session.add(hazard)
-    entry = HazardTransition(
-        hazard_id=hazard.id,
-        action=action,
-        from_status=from_status,
-        to_status=hazard.status,
-        actor_id=actor.id,
-        actor_name=actor.name,
-        at=now,
-        reason=reason,
-        evidence=list(evidence or []),
-        data=msgspec.to_builtins(data or {}),
-        resulting_version=hazard.version,
+    writes = WriteSet()
+    _stage_history(
+        writes, hazard.model_dump(), actor=actor, action=action, from_status=from_status, at=now, reason=reason,
+        evidence=evidence, data=data, before=before,
     )
-    session.add(entry)
-    await session.flush()
-    await record_change(
-        session, entity="hazard", entity_id=hazard.id, at=now, region_code=hazard.region_code,
-        industries=hazard.industries, enterprise_id=hazard.enterprise_id,
-    )
-    await append_audit(
-        session, actor=actor, action=f"hazard_{action}", entity="hazard", entity_id=hazard.id, at=now,
-        before=before, after=snapshot(hazard),
-    )
-    return entry
+    await writes.flush(session)
+
+
+def _listing_values(now: datetime, reason: str) -> dict[str, Any]:
+    return {"listed_supervision": True, "listed_at": now, "listed_reason": reason}
 
 
 def put_under_listed_supervision(hazard: Hazard, now: datetime, reason: str) -> bool:
     """Mark 挂牌督办 (idempotent); True when it changed the hazard."""
     if hazard.listed_supervision:
         return False
-    hazard.listed_supervision = True
-    hazard.listed_at = now
-    hazard.listed_reason = reason
+    for name, value in _listing_values(now, reason).items():
+        setattr(hazard, name, value)
     return True
 
 
@@ -258,23 +273,47 @@ def _require_future(value: datetime | None, now: datetime, field: str = "deadlin
 
 
 async def create_hazard_in_session(session: AsyncSession, ctx: Context, principal: Principal, data: HazardIn) -> Hazard:
-    """Register a hazard in the caller's write transaction (see module doc).
+    """Register a hazard in the caller's write transaction (see ``stage_new_hazard``)."""
+    writes = WriteSet()
+    state = await stage_new_hazard(session, writes, ctx, principal, data)
+    await writes.flush(session)
+    hazard = await session.get(Hazard, state["id"])
+    assert hazard is not None
+    return hazard
 
-    A major hazard is put under listed supervision at once. ``data.id`` (a tablet-made UUID) that
-    is already taken raises ``Conflict(code="id_in_use")``.
+
+async def stage_new_hazard(
+    session: AsyncSession,
+    writes: WriteSet,
+    ctx: Context,
+    principal: Principal,
+    data: HazardIn,
+    *,
+    enterprise: Enterprise | None = None,
+    ids_in_use: set[str] | None = None,
+) -> dict[str, Any]:
+    """Validate a new hazard and stage it, with its history, in ``writes``; its column values.
+
+    A major hazard is put under listed supervision at once; a deadline orders rectification at
+    once. ``data.id`` (a tablet-made UUID) that is already taken raises ``Conflict(code="id_in_use")``.
+    A caller staging many hazards passes the ``enterprise`` it loaded and ``ids_in_use`` (every
+    tablet-made hazard id already stored or staged; this one is added) to save the reads.
     """
     if principal.role not in CREATE_ROLES:
         raise Forbidden(f"role {principal.role!r} may not register hazards", f"角色“{ROLE_LABELS.get(principal.role, principal.role)}”无权登记隐患")
-    enterprise = await session.get(Enterprise, data.enterprise_id)
-    if enterprise is None or not principal.sees_enterprise(enterprise):
+    if enterprise is None:
+        enterprise = await session.get(Enterprise, data.enterprise_id)
+    if enterprise is None or enterprise.id != data.enterprise_id or not principal.sees_enterprise(enterprise):
         raise not_found("enterprise", "企业")
-    hazard_id = None
+    hazard_id = new_id()
     if data.id is not None:
-        hazard_id = canonical_uuid(data.id)
-        if hazard_id is None:
+        given = canonical_uuid(data.id)
+        if given is None:
             raise InvalidInput("id must be a UUID", "隐患编号必须是UUID", field="id")
-        if await session.get(Hazard, hazard_id) is not None:
-            raise Conflict(f"hazard id {hazard_id} is already in use", f"隐患编号 {hazard_id} 已被使用", field="id", code="id_in_use")
+        taken = given in ids_in_use if ids_in_use is not None else await session.get(Hazard, given) is not None
+        if taken:
+            raise Conflict(f"hazard id {given} is already in use", f"隐患编号 {given} 已被使用", field="id", code="id_in_use")
+        hazard_id = given
     now = ctx.clock.now()
     order = None
     if data.deadline is not None:
@@ -286,57 +325,49 @@ async def create_hazard_in_session(session: AsyncSession, ctx: Context, principa
         _require_text(data.responsible_person, "responsible_person", "the person responsible for rectification", "整改责任人")
         if data.level == "major":
             _require_text(data.rectification_plan, "rectification_plan", "a major hazard needs a rectification plan", "重大隐患的整改方案")
-    hazard = Hazard(
-        enterprise_id=enterprise.id,
-        region_code=enterprise.region_code,
-        industries=list(enterprise.industries),
-        submission_id=data.submission_id,
-        checklist_id=data.checklist_id,
-        checklist_version=data.checklist_version,
-        item_code=data.item_code,
-        level=data.level,
-        status="reported",
-        description=data.description.strip(),
-        location=data.location,
-        found_at=data.found_at,
-        received_at=now,
-        reported_by=principal.user_id,
-        evidence=list(data.evidence),
-        created_at=now,
-        updated_at=now,
-    )
-    if hazard_id:
-        hazard.id = hazard_id
-    session.add(hazard)
-    await session.flush()
-    await append_history(session, ctx, hazard, actor=principal.actor, action="created", from_status=None, evidence=hazard.evidence, data={"level": hazard.level})
-    if data.level == "major" and put_under_listed_supervision(hazard, now, MAJOR_LISTED_REASON):
-        hazard.version += 1
-        await append_history(session, ctx, hazard, actor=principal.actor, action="listed_supervision", from_status=hazard.status, reason=MAJOR_LISTED_REASON)
+    state: dict[str, Any] = {
+        "id": hazard_id, "enterprise_id": enterprise.id, "region_code": enterprise.region_code, "industries": list(enterprise.industries),
+        "submission_id": data.submission_id, "checklist_id": data.checklist_id, "checklist_version": data.checklist_version,
+        "item_code": data.item_code, "level": data.level, "status": "reported", "description": data.description.strip(),
+        "location": data.location, "found_at": data.found_at, "received_at": now, "reported_by": principal.user_id,
+        "deadline": None, "responsible_person": "", "rectification_plan": "", "listed_supervision": False, "listed_at": None,
+        "listed_reason": None, "evidence": list(data.evidence), "rectification_evidence": [], "overdue_marked_at": None,
+        "closed_at": None, "version": 1, "created_at": now, "updated_at": now,
+    }
+    actor = principal.actor
+    _stage_history(writes, state, actor=actor, action="created", from_status=None, at=now, evidence=state["evidence"], data={"level": data.level})
+    if data.level == "major":
+        state.update(_listing_values(now, MAJOR_LISTED_REASON), version=state["version"] + 1)
+        _stage_history(writes, state, actor=actor, action="listed_supervision", from_status=state["status"], at=now, reason=MAJOR_LISTED_REASON)
     if order is not None:
-        before = snapshot(hazard)
-        _apply_order(hazard, data.deadline, data.responsible_person, data.rectification_plan)
-        hazard.version += 1
-        await append_history(
-            session, ctx, hazard, actor=principal.actor, action=order.action, from_status="reported",
-            data=_deadline_data(hazard), before=before,
+        before = snapshot(state)
+        state.update(_order_values(data.deadline, data.responsible_person, data.rectification_plan), version=state["version"] + 1)
+        _stage_history(
+            writes, state, actor=actor, action=order.action, from_status="reported", at=now,
+            data=_deadline_data(state["deadline"], state["responsible_person"], state["rectification_plan"]), before=before,
         )
-    return hazard
+    writes.insert(Hazard, state)
+    if ids_in_use is not None:
+        ids_in_use.add(hazard_id)
+    return state
+
+
+def _order_values(deadline: datetime | None, responsible_person: str | None, plan: str | None) -> dict[str, Any]:
+    values: dict[str, Any] = {"status": "rectifying", "deadline": deadline, "responsible_person": (responsible_person or "").strip(), "overdue_marked_at": None}
+    if plan is not None and plan.strip():
+        values["rectification_plan"] = plan.strip()
+    return values
 
 
 def _apply_order(hazard: Hazard, deadline: datetime | None, responsible_person: str | None, plan: str | None) -> None:
-    hazard.status = "rectifying"
-    hazard.deadline = deadline
-    hazard.responsible_person = (responsible_person or "").strip()
-    if plan is not None and plan.strip():
-        hazard.rectification_plan = plan.strip()
-    hazard.overdue_marked_at = None
+    for name, value in _order_values(deadline, responsible_person, plan).items():
+        setattr(hazard, name, value)
 
 
-def _deadline_data(hazard: Hazard, previous: datetime | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {"deadline": hazard.deadline, "responsible_person": hazard.responsible_person}
-    if hazard.rectification_plan:
-        data["rectification_plan"] = hazard.rectification_plan
+def _deadline_data(deadline: datetime | None, responsible_person: str, plan: str, previous: datetime | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {"deadline": deadline, "responsible_person": responsible_person}
+    if plan:
+        data["rectification_plan"] = plan
     if previous is not None:
         data["previous_deadline"] = previous
     return data
@@ -405,7 +436,7 @@ def _apply_step(hazard: Hazard, step: Step, data: TransitionIn, now: datetime) -
         if hazard.level == "major" and not (data.rectification_plan or "").strip():
             _require_text(data.rectification_plan, "rectification_plan", "a major hazard needs a rectification plan", "重大隐患的整改方案")
         _apply_order(hazard, data.deadline, data.responsible_person, data.rectification_plan)
-        return _deadline_data(hazard)
+        return _deadline_data(hazard.deadline, hazard.responsible_person, hazard.rectification_plan)
     if step.action == "report_rectified":
         if not data.evidence:
             raise InvalidInput("evidence photos of the rectification are required", "必须上传整改完成的照片", field="evidence")
@@ -427,7 +458,7 @@ def _apply_step(hazard: Hazard, step: Step, data: TransitionIn, now: datetime) -
         if data.rectification_plan and data.rectification_plan.strip():
             hazard.rectification_plan = data.rectification_plan.strip()
         hazard.overdue_marked_at = None
-        return {"recheck_passed": False, **_deadline_data(hazard, previous)}
+        return {"recheck_passed": False, **_deadline_data(hazard.deadline, hazard.responsible_person, hazard.rectification_plan, previous)}
     if step.action == "extend_deadline":
         _require_text(data.reason, "reason", "why the deadline is extended", "延期原因")
         previous = hazard.deadline

@@ -13,14 +13,14 @@ from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.assignments import Assignment
-from core.audit import append_audit, snapshot
-from core.changes import record_change
+from core.audit import snapshot
 from core.context import Context
 from core.db_types import UTCDateTime
 from core.enterprises import Enterprise
 from core.errors import Forbidden, InvalidInput, not_found
 from core.ids import new_id
 from core.scope import Principal
+from core.write_set import WriteSet
 
 INSPECTING_ROLES = frozenset({"admin", "department_admin", "inspector"})
 
@@ -47,19 +47,13 @@ async def _assignment_visible(session: AsyncSession, principal: Principal, assig
     return enterprise is not None and principal.sees_enterprise(enterprise)
 
 
-async def complete_assignment(session: AsyncSession, ctx: Context, assignment: Assignment, inspection_id: str) -> None:
-    """Mark an assignment done by ``inspection_id`` (no-op when already done) and tell its tablet."""
+def stage_assignment_done(writes: WriteSet, assignment: Assignment, inspection_id: str, now: datetime) -> None:
+    """Stage marking an assignment done by ``inspection_id`` (no-op when already done) and tell its tablet."""
     if assignment.status == "done":
         return
-    now = ctx.clock.now()
-    assignment.status = "done"
-    assignment.inspection_id = inspection_id
-    assignment.completed_at = now
-    assignment.version += 1
-    assignment.updated_at = now
-    session.add(assignment)
-    await record_change(
-        session, entity="assignment", entity_id=assignment.id, at=now, region_code=assignment.region_code,
+    writes.update(Assignment, assignment.id, {"status": "done", "inspection_id": inspection_id, "completed_at": now, "version": assignment.version + 1, "updated_at": now})
+    writes.change(
+        entity="assignment", entity_id=assignment.id, at=now, region_code=assignment.region_code,
         industries=assignment.industries, enterprise_id=assignment.enterprise_id, user_id=assignment.inspector_id,
     )
 
@@ -86,12 +80,42 @@ async def record_inspection_in_session(
         existing = (await session.exec(select(Inspection).where(col(Inspection.submission_id) == submission_id))).first()
         if existing is not None:
             return existing
+    writes = WriteSet()
+    inspection_id = await stage_inspection(
+        session, writes, ctx, principal, enterprise_id=enterprise_id, inspected_at=inspected_at, submission_id=submission_id,
+        assignment_id=assignment_id, inspector_id=inspector_id,
+    )
+    await writes.flush(session)
+    inspection = await session.get(Inspection, inspection_id)
+    assert inspection is not None
+    return inspection
+
+
+async def stage_inspection(
+    session: AsyncSession,
+    writes: WriteSet,
+    ctx: Context,
+    principal: Principal,
+    *,
+    enterprise_id: str,
+    inspected_at: datetime,
+    submission_id: str | None = None,
+    assignment_id: str | None = None,
+    inspector_id: str | None = None,
+) -> str:
+    """Validate an inspection and stage it (with its assignment's completion) in ``writes``; its id.
+
+    For a new ``submission_id`` (the caller knows none was recorded for it)."""
+    if principal.role not in INSPECTING_ROLES:
+        raise Forbidden(f"role {principal.role!r} may not record inspections", "只有检查人员可以登记执法检查")
     enterprise = await session.get(Enterprise, enterprise_id)
     if enterprise is None or not principal.sees_enterprise(enterprise):
         raise not_found("enterprise", "企业")
     assignment = None
     if assignment_id is not None:
-        assignment = await session.get(Assignment, assignment_id)
+        # Fresh from the database: an earlier staged completion in this transaction is not in the
+        # session's identity map.
+        assignment = await session.get(Assignment, assignment_id, populate_existing=True)
         if assignment is None or not await _assignment_visible(session, principal, assignment):
             raise not_found("assignment", "检查任务")
         if assignment.enterprise_id != enterprise_id:
@@ -101,19 +125,13 @@ async def record_inspection_in_session(
     if inspected_at.tzinfo is None:
         raise InvalidInput("inspected_at needs a time zone", "检查时间必须带时区", field="inspected_at")
     now = ctx.clock.now()
-    inspection = Inspection(
-        enterprise_id=enterprise.id,
-        inspector_id=inspector_id or principal.user_id,
-        assignment_id=assignment_id,
-        submission_id=submission_id,
-        inspected_at=inspected_at,
-        region_code=enterprise.region_code,
-        industries=list(enterprise.industries),
-        created_at=now,
-    )
-    session.add(inspection)
-    await session.flush()
+    row = {
+        "id": new_id(), "enterprise_id": enterprise.id, "inspector_id": inspector_id or principal.user_id, "assignment_id": assignment_id,
+        "submission_id": submission_id, "inspected_at": inspected_at, "region_code": enterprise.region_code,
+        "industries": list(enterprise.industries), "created_at": now,
+    }
+    writes.insert(Inspection, row)
     if assignment is not None:
-        await complete_assignment(session, ctx, assignment, inspection.id)
-    await append_audit(session, actor=principal.actor, action="inspection_recorded", entity="inspection", entity_id=inspection.id, at=now, after=snapshot(inspection))
-    return inspection
+        stage_assignment_done(writes, assignment, row["id"], now)
+    writes.audit(actor=principal.actor, action="inspection_recorded", entity="inspection", entity_id=row["id"], at=now, after=snapshot(row))
+    return row["id"]

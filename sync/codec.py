@@ -8,6 +8,7 @@ names it, else JSON; gzip of responses is the app's compression middleware.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from typing import Any, TypeVar
 
@@ -65,11 +66,15 @@ def decode(body: bytes, content_type: str | None, type_: type[T]) -> T:
         raise InvalidInput(f"malformed body: {exc}", "请求体格式错误（不是合法的JSON/MessagePack）", code="malformed_body") from exc
 
 
+@functools.cache
+def _decoder(msgpack: bool, type_: Any) -> msgspec.json.Decoder | msgspec.msgpack.Decoder:  # type: ignore[type-arg]
+    # A union type is compiled anew by every ``decode(type=...)`` call; a kept decoder compiles once.
+    return msgspec.msgpack.Decoder(type_) if msgpack else msgspec.json.Decoder(type_)
+
+
 def decode_raw(raw: msgspec.Raw, content_type: str | None, type_: type[T]) -> T:
     """Decode one raw element of a body (same format as the body)."""
-    if _is_msgpack(content_type):
-        return msgspec.msgpack.decode(raw, type=type_)
-    return msgspec.json.decode(raw, type=type_)
+    return _decoder(_is_msgpack(content_type), type_).decode(raw)  # type: ignore[no-any-return]
 
 
 def raw_to_builtins(raw: msgspec.Raw, content_type: str | None) -> Any:

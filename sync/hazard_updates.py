@@ -17,7 +17,6 @@ from core.errors import AppError, InvalidInput, NotFound
 from core.hazard_service import TransitionIn, transition_in_session
 from core.scope import Principal
 from sync.codec import field_path
-from sync.quarantine import supersede_in_session
 from sync.wire import HazardUpdateRecord
 
 _TRANSITION_FIELDS = frozenset(TransitionIn.__struct_fields__)
@@ -50,5 +49,4 @@ async def apply_hazard_update(session: AsyncSession, ctx: Context, principal: Pr
         if exc.field in _TRANSITION_FIELDS and exc.code != "stale_version":
             exc.field = f"transition.{exc.field}"
         raise
-    await supersede_in_session(session, ctx, record.id)
     return {"hazard_id": hazard.id, "version": hazard.version}

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import msgspec
 
-from sync.wire import PushRecord
+from sync.wire import PushRecord, SubmissionRecord
 
 _encoder = msgspec.json.Encoder(order="sorted")
 
@@ -20,7 +20,16 @@ _encoder = msgspec.json.Encoder(order="sorted")
 def record_hash(record: PushRecord) -> str:
     """Hex sha256 of the record's canonical JSON (sorted keys, defaults included, UTC times)."""
     data = msgspec.to_builtins(record, builtin_types=(datetime,))
-    return hashlib.sha256(_encoder.encode(_normalise(data))).hexdigest()
+    answers = data.pop("answers", None) if isinstance(record, SubmissionRecord) else None
+    data = _normalise(data)
+    if answers is not None:
+        # The bulk of a submission; an answer holds no time and only ``value`` may be a number.
+        for answer in answers.values():
+            value = answer.get("value")
+            if isinstance(value, float) and value.is_integer():
+                answer["value"] = int(value)
+        data["answers"] = answers
+    return hashlib.sha256(_encoder.encode(data)).hexdigest()
 
 
 def _normalise(value):  # type: ignore[no-untyped-def]

@@ -30,3 +30,11 @@ class SyncRecord(SQLModel, table=True):
     received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     # What the first answer said beyond the status (created hazard ids, conflict id), for replays.
     outcome: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+def ledger_row(*, record_id: str, kind: str, content_hash: str, status: str, user_id: str, device_id: str | None, received_at: datetime, outcome: dict) -> dict:
+    """The column values of one ledger row."""
+    return {
+        "id": record_id, "kind": kind, "content_hash": content_hash, "status": status, "user_id": user_id,
+        "device_id": device_id, "received_at": received_at, "outcome": outcome,
+    }

@@ -5,7 +5,7 @@ Published versions never change, so the parsed definition is cached by (id, vers
 
 from __future__ import annotations
 
-from functools import lru_cache
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,20 +24,30 @@ class PinnedVersion:
         self.items = {item.code: item for item in checklist.items()}
 
 
-@lru_cache(maxsize=256)
-def _parse(checklist_id: str, version: str, content_hash: str, content: str) -> PinnedVersion:
-    return PinnedVersion(content_hash, from_canonical(content.encode("utf-8")))
+# Parsed versions by (id, version, stored hash): a hash names one content, so entries never go stale.
+_parsed: dict[tuple[str, str, str], PinnedVersion] = {}
+_PARSED_MAX = 256
 
 
-async def find_pinned(session: AsyncSession, checklist_id: str, version: str) -> PinnedVersion | None:
-    """The published ``checklist_id`` @ ``version`` (retired ones included: old submissions pin them)."""
-    row = (
-        await session.exec(
-            select(ChecklistVersion.content_hash, ChecklistVersion.content).where(
-                col(ChecklistVersion.checklist_id) == checklist_id, col(ChecklistVersion.version) == version
-            )
-        )
-    ).first()
-    if row is None:
-        return None
-    return _parse(checklist_id, version, row[0], row[1])
+async def find_pinned(session: AsyncSession, checklist_id: str, version: str, memo: dict[Any, Any] | None = None) -> PinnedVersion | None:
+    """The published ``checklist_id`` @ ``version`` (retired ones included: old submissions pin them).
+
+    Reads the stored hash, and the content only when that version was not parsed before. ``memo``
+    (one per transaction) saves even the hash read for records pinning the same version.
+    """
+    key = (checklist_id, version)
+    if memo is not None and key in memo:
+        return memo[key]
+    where = (col(ChecklistVersion.checklist_id) == checklist_id, col(ChecklistVersion.version) == version)
+    content_hash = (await session.exec(select(ChecklistVersion.content_hash).where(*where))).first()
+    pinned = None
+    if content_hash is not None:
+        pinned = _parsed.get((checklist_id, version, content_hash))
+        if pinned is None:
+            content = (await session.exec(select(ChecklistVersion.content).where(*where))).one()
+            pinned = _parsed[(checklist_id, version, content_hash)] = PinnedVersion(content_hash, from_canonical(content.encode("utf-8")))
+            while len(_parsed) > _PARSED_MAX:
+                _parsed.pop(next(iter(_parsed)))
+    if memo is not None:
+        memo[key] = pinned
+    return pinned

@@ -1,10 +1,16 @@
-"""Push: store each record of a batch on its own, answering accepted / duplicate / conflict / rejected.
+"""Push: store every record of a batch exactly once, answering accepted / duplicate / conflict / rejected.
 
-Per record: decode, hash, then one write transaction that checks the ledger (same id + same hash:
-``duplicate``; same id + other hash: rejected ``id_in_use``), applies the record and writes its
-ledger row. A failure rolls back only that record; the rejected payload is then kept in
-quarantine in a transaction of its own. A stale hazard update becomes a kept conflict. Two pushes
-of one record racing each other meet at the ledger's primary key: the loser sees ``duplicate``.
+Per record: decode, hash, check the ledger (same id + same hash: ``duplicate``; same id + other
+hash: rejected ``id_in_use``), apply the record and write its ledger row, all-or-nothing. A
+rejected record leaves nothing behind; its payload is kept in quarantine in a transaction of its
+own. A stale hazard update becomes a kept conflict. Two pushes of one record racing each other
+meet at the ledger's primary key: the loser sees ``duplicate``.
+
+Submissions go through the group commit (``sync.group_commit``): consecutive submissions, from
+this request and from others waiting, are validated one by one and the accepted ones written
+together in one transaction (``_store_group``). Should that transaction fail on a constraint (a
+race with another instance, a reused hazard id), it is rolled back and each of its records is
+stored on its own (``ingest``), which is also the path of hazard updates and re-ingests.
 A temporary database failure (locked, full) is not a verdict on the record: it aborts the request
 with 503 and the tablet retries; records already stored then answer ``duplicate``.
 """
@@ -12,24 +18,33 @@ with 503 and the tablet retries; records already stored then answer ``duplicate`
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import msgspec
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.audit import append_audit
 from core.context import Context
 from core.errors import AppError, Conflict, Forbidden, InvalidInput
 from core.permissions import require
+from core.enterprises import Enterprise
+from core.hazards import Hazard
+from core.ids import canonical_uuid
 from core.scope import Principal
+from core.write_set import WriteSet
 from sync.attachments import AttachmentStore
+from sync.group_commit import group_commit_for
 from sync.codec import decode_raw, field_path, raw_to_builtins
 from sync.conflict_table import SyncConflict
 from sync.hazard_updates import apply_hazard_update
 from sync.identity import record_hash
-from sync.ledger import SyncRecord
-from sync.quarantine import quarantine
+from sync.ledger import SyncRecord, ledger_row
+from sync.quarantine import quarantine, supersede_in_session
+from sync.quarantine_table import QuarantinedRecord
 from sync.submission_ingest import accept_submission, attachment_refs
 from sync.submissions import Submission
 from sync.wire import HazardUpdateRecord, ItemAnswer, PushOut, PushRecord, PushResult, SubmissionRecord
@@ -54,23 +69,60 @@ def require_device(principal: Principal) -> None:
         )
 
 
+@dataclass(eq=False)
+class Pending:
+    """One decoded record waiting in the group commit, and the verdict it gets there."""
+
+    ctx: Context
+    principal: Principal
+    plugins: Any
+    record: PushRecord
+    digest: str
+    result: PushResult | None = None
+    stored: dict[str, Any] | None = None  # the submission row, when accepted by a group (plugins are told after)
+
+
 async def push_batch(ctx: Context, principal: Principal, plugins: Any, raws: list[msgspec.Raw], content_type: str | None) -> PushOut:
     """Store every record of a batch; one result per record, in order."""
     require(principal.role, "sync.push")
     require_device(principal)
     store = AttachmentStore(ctx.settings)
-    results = []
-    for index, raw in enumerate(raws):
-        result = await push_raw(ctx, principal, plugins, store, raw, content_type)
+    results: list[PushResult | None] = []
+    pending: list[Pending] = []
+    for raw in raws:
+        decoded = await _decode(ctx, principal, raw, content_type)
+        if isinstance(decoded, PushResult):
+            results.append(decoded)
+        else:
+            results.append(None)
+            pending.append(Pending(ctx, principal, plugins, decoded, record_hash(decoded)))
+    await group_commit_for(ctx.db, _store_pending).submit(pending)
+    queue = iter(pending)
+    out = []
+    for index, result in enumerate(results):
+        if result is None:
+            item = next(queue)
+            assert item.result is not None
+            result = item.result
+            if item.stored is not None:
+                await _notify(plugins, item.stored)
+            if isinstance(item.record, SubmissionRecord) and result.status in ("accepted", "duplicate"):
+                result.missing_attachments = store.missing(attachment_refs(item.record))
         result.index = index
-        results.append(result)
-    return PushOut(results=results, server_time=ctx.clock.now())
+        out.append(result)
+    return PushOut(results=out, server_time=ctx.clock.now())
 
 
 async def push_raw(ctx: Context, principal: Principal, plugins: Any, store: AttachmentStore, raw: msgspec.Raw, content_type: str | None) -> PushResult:
-    """Decode one record (a malformed one is rejected with its field path) and ingest it."""
+    """Decode one record (a malformed one is rejected with its field path) and ingest it on its own."""
+    decoded = await _decode(ctx, principal, raw, content_type)
+    return decoded if isinstance(decoded, PushResult) else await ingest(ctx, principal, plugins, store, decoded)
+
+
+async def _decode(ctx: Context, principal: Principal, raw: msgspec.Raw, content_type: str | None) -> PushRecord | PushResult:
+    """The record, or the rejection of a malformed one (kept in quarantine, with its field path)."""
     try:
-        record = decode_raw(raw, content_type, PushRecord)
+        return decode_raw(raw, content_type, PushRecord)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         payload = raw_to_builtins(raw, content_type)
         record_id = payload.get("id") if isinstance(payload, dict) and isinstance(payload.get("id"), str) else None
@@ -80,7 +132,108 @@ async def push_raw(ctx: Context, principal: Principal, plugins: Any, store: Atta
             path = _answer_path(payload, path)
         error = InvalidInput(str(exc), f"记录格式不合法：{exc}", field=path, code="invalid_record")
         return await _reject(ctx, principal, record_id or "", kind, payload, None, error)
-    return await ingest(ctx, principal, plugins, store, record)
+
+
+async def _store_pending(items: list[Pending]) -> None:
+    """The group commit's work: runs of submissions share a transaction; other records go alone, in order."""
+    run: list[Pending] = []
+    for item in items:
+        if isinstance(item.record, SubmissionRecord):
+            run.append(item)
+            continue
+        if run:
+            await _store_group(run)
+            run = []
+        item.result = await ingest(item.ctx, item.principal, item.plugins, AttachmentStore(item.ctx.settings), item.record, notify=False)
+    if run:
+        await _store_group(run)
+
+
+async def _store_group(items: list[Pending]) -> None:
+    """Validate each submission and write the accepted ones in one transaction; rejections are
+    quarantined after it. A constraint failure at write time rolls the group back and stores each
+    record on its own instead."""
+    ctx = items[0].ctx
+    rejected: list[tuple[Pending, AppError]] = []
+    try:
+        async with ctx.db.write() as session:
+            rejected = await _stage_group(session, ctx, items)
+    except OperationalError:
+        raise  # locked or full database: 503 for every waiting request
+    except Exception:  # noqa: BLE001 - e.g. another instance stored one of the records first
+        log.info("a group of %d submissions failed to commit; storing each on its own", len(items), exc_info=True)
+        for item in items:
+            item.stored = None
+            item.result = await ingest(ctx, item.principal, item.plugins, AttachmentStore(ctx.settings), item.record, notify=False)
+            if item.result.status == "accepted":
+                item.stored = await _stored_row(ctx, item.record.id)
+        return
+    for item, error in rejected:
+        payload = msgspec.to_builtins(item.record)
+        item.result = await _reject(ctx, item.principal, item.record.id, "submission", payload, item.digest, error)
+
+
+async def _stage_group(session: AsyncSession, ctx: Context, items: list[Pending]) -> list[tuple[Pending, AppError]]:
+    """Inside the group's transaction: verdicts for every item, accepted rows written at the end."""
+    now = ctx.clock.now()
+    records = [item.record for item in items]
+    ids = list({r.id for r in records})
+    ledger = {row.id: row for row in (await session.exec(select(SyncRecord).where(col(SyncRecord.id).in_(ids)))).all()}
+    # Load the enterprises once; the checks below then find them in the session without a query
+    # (the session holds its objects weakly: this list keeps them there for the group).
+    enterprises = (await session.exec(select(Enterprise).where(col(Enterprise.id).in_({r.enterprise_id for r in records})))).all()  # type: ignore[attr-defined]
+    tablet_hazards = list({canonical_uuid(h.id) or h.id for r in records for h in r.hazards if h.id})  # type: ignore[attr-defined]
+    hazard_ids_in_use = set((await session.exec(select(Hazard.id).where(col(Hazard.id).in_(tablet_hazards)))).all()) if tablet_hazards else set()
+    quarantined = set((await session.exec(select(QuarantinedRecord.record_id).where(col(QuarantinedRecord.record_id).in_(ids), col(QuarantinedRecord.status) == "open"))).all())
+    writes = WriteSet()
+    staged: dict[str, SyncRecord] = {}
+    touched: set[str] = set()
+    pinned_memo: dict[Any, Any] = {}
+    rejected: list[tuple[Pending, AppError]] = []
+    for item in items:
+        record = item.record
+        assert isinstance(record, SubmissionRecord)
+        prior = ledger.get(record.id) or staged.get(record.id)
+        if prior is not None:
+            if prior.content_hash != item.digest:
+                rejected.append((item, _id_in_use(record.id)))
+            else:
+                item.result = await _replay(prior)
+            continue
+        reads = {key for key in (record.replaces, record.assignment_id) if key}
+        if reads & touched:
+            await writes.flush(session)  # this record reads what an earlier one of the group staged
+        record_writes = WriteSet()
+        ids_in_use = set(hazard_ids_in_use)
+        try:
+            outcome, row = await accept_submission(
+                session, record_writes, ctx, item.principal, record, item.digest, now, hazard_ids_in_use=ids_in_use, pinned_memo=pinned_memo
+            )
+        except AppError as exc:
+            rejected.append((item, exc))
+            continue
+        except OperationalError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug must not lose an inspector's work
+            log.exception("ingesting record %s failed", record.id)
+            rejected.append((item, _internal(exc)))
+            continue
+        ledger_values = ledger_row(
+            record_id=record.id, kind="submission", content_hash=item.digest, status="accepted", user_id=item.principal.user_id,
+            device_id=item.principal.device_id, received_at=now, outcome=outcome,
+        )
+        record_writes.insert(SyncRecord, ledger_values)
+        writes.extend(record_writes)
+        hazard_ids_in_use = ids_in_use
+        staged[record.id] = SyncRecord(**ledger_values)
+        touched.update({record.id, *reads})
+        item.stored = row
+        item.result = PushResult(id=record.id, status="accepted", kind="submission", received_at=now, hazard_ids=list(outcome["hazard_ids"]))
+    await writes.flush(session)
+    del enterprises
+    for record_id in quarantined & staged.keys():
+        await supersede_in_session(session, ctx, record_id)
+    return rejected
 
 
 def _answer_path(payload: Any, path: str) -> str:
@@ -106,9 +259,10 @@ def _unknown_field(message: str) -> str | None:
 
 
 async def ingest(
-    ctx: Context, principal: Principal, plugins: Any, store: AttachmentStore, record: PushRecord, *, keep_rejected: bool = True
+    ctx: Context, principal: Principal, plugins: Any, store: AttachmentStore, record: PushRecord, *, keep_rejected: bool = True, notify: bool = True
 ) -> PushResult:
-    """Store one decoded record exactly once. With ``keep_rejected=False`` a rejection raises instead."""
+    """Store one decoded record exactly once, in a transaction of its own. With
+    ``keep_rejected=False`` a rejection raises instead; ``notify=False`` leaves telling plugins to the caller."""
     digest = record_hash(record)
     kind = "submission" if isinstance(record, SubmissionRecord) else "hazard_update"
     payload = msgspec.to_builtins(record)
@@ -119,18 +273,20 @@ async def ingest(
                 existing = await session.get(SyncRecord, record.id)
                 if existing is not None:
                     if existing.content_hash != digest:
-                        raise Conflict(
-                            f"id {record.id} is already used by a different record",
-                            f"编号 {record.id} 已被另一条内容不同的记录使用，不能覆盖",
-                            field="id",
-                            code="id_in_use",
-                        )
-                    return await _replay(ctx, store, existing, record)
+                        raise _id_in_use(record.id)
+                    result = await _replay(existing)
+                    if isinstance(record, SubmissionRecord):
+                        result.missing_attachments = store.missing(attachment_refs(record))
+                    return result
+                writes = WriteSet()
+                row = None
                 if isinstance(record, SubmissionRecord):
-                    outcome = await accept_submission(session, ctx, principal, record, digest, now)
+                    outcome, row = await accept_submission(session, writes, ctx, principal, record, digest, now)
                 else:
                     outcome = await apply_hazard_update(session, ctx, principal, record, now)
-                session.add(SyncRecord(id=record.id, kind=kind, content_hash=digest, status="accepted", user_id=principal.user_id, device_id=principal.device_id, received_at=now, outcome=outcome))
+                writes.insert(SyncRecord, ledger_row(record_id=record.id, kind=kind, content_hash=digest, status="accepted", user_id=principal.user_id, device_id=principal.device_id, received_at=now, outcome=outcome))
+                await writes.flush(session)
+                await supersede_in_session(session, ctx, record.id)
         except IntegrityError:
             # A concurrent push of the same record committed first; look again.
             if attempt + 1 < _RACE_RETRIES:
@@ -152,24 +308,32 @@ async def ingest(
             raise  # locked or full database: 503, the tablet retries the batch
         except Exception as exc:  # noqa: BLE001 - a bug must not lose an inspector's work
             log.exception("ingesting record %s failed", record.id)
-            error = InternalRejection(f"the server could not process this record ({type(exc).__name__})", "服务器处理该记录时出错，记录已转入隔离区由管理员处理")
-            return await _reject_or_raise(ctx, principal, record.id, kind, payload, digest, error, keep_rejected)
+            return await _reject_or_raise(ctx, principal, record.id, kind, payload, digest, _internal(exc), keep_rejected)
         result = PushResult(id=record.id, status="accepted", kind=kind, received_at=now, hazard_ids=list(outcome.get("hazard_ids", [])))
         if isinstance(record, SubmissionRecord):
             result.missing_attachments = store.missing(attachment_refs(record))
-            await _notify(ctx, plugins, record.id)
+            if notify and row is not None:
+                await _notify(plugins, row)
         return result
     raise AssertionError("unreachable")
 
 
-async def _replay(ctx: Context, store: AttachmentStore, existing: SyncRecord, record: PushRecord) -> PushResult:
-    result = PushResult(
+def _id_in_use(record_id: str) -> Conflict:
+    return Conflict(
+        f"id {record_id} is already used by a different record", f"编号 {record_id} 已被另一条内容不同的记录使用，不能覆盖",
+        field="id", code="id_in_use",
+    )
+
+
+def _internal(exc: Exception) -> InternalRejection:
+    return InternalRejection(f"the server could not process this record ({type(exc).__name__})", "服务器处理该记录时出错，记录已转入隔离区由管理员处理")
+
+
+async def _replay(existing: SyncRecord) -> PushResult:
+    return PushResult(
         id=existing.id, status="duplicate", kind=existing.kind, first_status=existing.status, received_at=existing.received_at,
         hazard_ids=list(existing.outcome.get("hazard_ids", [])), conflict_id=existing.outcome.get("conflict_id"),
     )
-    if isinstance(record, SubmissionRecord):
-        result.missing_attachments = store.missing(attachment_refs(record))
-    return result
 
 
 async def _keep_conflict(ctx: Context, principal: Principal, record: HazardUpdateRecord, digest: str, exc: Conflict) -> PushResult:
@@ -180,8 +344,8 @@ async def _keep_conflict(ctx: Context, principal: Principal, record: HazardUpdat
         existing = await session.get(SyncRecord, record.id)
         if existing is not None:
             if existing.content_hash != digest:
-                raise Conflict(f"id {record.id} is already used by a different record", f"编号 {record.id} 已被另一条内容不同的记录使用，不能覆盖", field="id", code="id_in_use")
-            return await _replay(ctx, AttachmentStore(ctx.settings), existing, record)
+                raise _id_in_use(record.id)
+            return await _replay(existing)
         conflict = SyncConflict(
             record_id=record.id, hazard_id=record.hazard_id, enterprise_id=current.get("enterprise_id"), user_id=principal.user_id,
             device_id=principal.device_id, base_version=record.base_version, server_version=int(current.get("version", 0)),
@@ -219,17 +383,20 @@ async def _reject(ctx: Context, principal: Principal, record_id: str, kind: str 
     )
 
 
-async def _notify(ctx: Context, plugins: Any, submission_id: str) -> None:
+async def _notify(plugins: Any, row: dict[str, Any]) -> None:
     """Tell plugins after commit; a failing plugin is recorded by the registry, never surfaces here."""
     if plugins is None:
         return
     try:
-        async with ctx.db.read() as session:
-            row = await session.get(Submission, submission_id)
-        if row is not None:
-            await plugins.submission_accepted(accepted_submission(row))
+        await plugins.submission_accepted(accepted_submission(row))
     except Exception:  # noqa: BLE001 - the submission is stored; plugin trouble must not change the answer
-        log.exception("notifying plugins of submission %s failed", submission_id)
+        log.exception("notifying plugins of submission %s failed", row.get("id"))
+
+
+async def _stored_row(ctx: Context, submission_id: str) -> dict[str, Any] | None:
+    async with ctx.db.read() as session:
+        row = await session.get(Submission, submission_id)
+    return row.model_dump() if row is not None else None
 
 
 class AcceptedSubmission(msgspec.Struct, frozen=True, kw_only=True):
@@ -251,11 +418,11 @@ class AcceptedSubmission(msgspec.Struct, frozen=True, kw_only=True):
     replaces: str | None
 
 
-def accepted_submission(row: Submission) -> AcceptedSubmission:
-    """The immutable plugin view of a stored submission."""
+def accepted_submission(row: dict[str, Any]) -> AcceptedSubmission:
+    """The immutable plugin view of a stored submission (its column values)."""
     return AcceptedSubmission(
-        id=row.id, enterprise_id=row.enterprise_id, checklist_id=row.checklist_id, checklist_version=row.checklist_version,
-        checklist_hash=row.checklist_hash, inspector_id=row.inspector_id, device_id=row.device_id, started_at=row.started_at,
-        finished_at=row.finished_at, received_at=row.received_at, answers=dict(row.answers), failed_items=list(row.failed_items),
-        hazard_ids=list(row.hazard_ids), replaces=row.replaces_id,
+        id=row["id"], enterprise_id=row["enterprise_id"], checklist_id=row["checklist_id"], checklist_version=row["checklist_version"],
+        checklist_hash=row["checklist_hash"], inspector_id=row["inspector_id"], device_id=row["device_id"], started_at=row["started_at"],
+        finished_at=row["finished_at"], received_at=row["received_at"], answers=dict(row["answers"]), failed_items=list(row["failed_items"]),
+        hazard_ids=list(row["hazard_ids"]), replaces=row["replaces_id"],
     )

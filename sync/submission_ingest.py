@@ -1,9 +1,10 @@
-"""Accepting one submission inside the push's per-record transaction.
+"""Accepting one submission: validate it, then stage its rows for the push's transaction.
 
 Checks against the pinned checklist version (every answered code exists, required items are
-answered, answers fit the item's kind), the enterprise is in the caller's scope, then stores the
-submission and registers a hazard for every failed item through the hazard service (a
-``major_hazard`` item gives a ``major`` hazard). Any error rolls the whole record back.
+answered, answers fit the item's kind), the enterprise is in the caller's scope, then stages the
+submission, a hazard for every failed item through the hazard service (a ``major_hazard`` item
+gives a ``major`` hazard) and the inspection in a ``WriteSet``. Nothing is written here: a record
+that fails anywhere leaves its set unwritten, so the record is all-or-nothing.
 """
 
 from __future__ import annotations
@@ -16,17 +17,16 @@ import msgspec
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from checklists.schema import Item
-from core.audit import append_audit
 from core.context import Context
 from core.enterprises import Enterprise
 from core.errors import InvalidInput
 from core.hazard_rules import step_for
 from core.errors import AppError
-from core.hazard_service import HazardIn, create_hazard_in_session
-from core.inspections import INSPECTING_ROLES, record_inspection_in_session
+from core.hazard_service import HazardIn, stage_new_hazard
+from core.inspections import INSPECTING_ROLES, stage_inspection
 from core.scope import Principal
+from core.write_set import WriteSet
 from sync.pinned import PinnedVersion, find_pinned
-from sync.quarantine import supersede_in_session
 from sync.submissions import Submission
 from sync.wire import ItemAnswer, SubmissionRecord, TabletHazard
 
@@ -103,11 +103,13 @@ def check_answers(record: SubmissionRecord, pinned: PinnedVersion) -> list[str]:
     return [code for code in pinned.items if code in failed]
 
 
-async def _load_context(session: AsyncSession, principal: Principal, record: SubmissionRecord) -> tuple[Enterprise, PinnedVersion]:
+async def _load_context(
+    session: AsyncSession, principal: Principal, record: SubmissionRecord, pinned_memo: dict[Any, Any] | None
+) -> tuple[Enterprise, PinnedVersion]:
     enterprise = await session.get(Enterprise, record.enterprise_id)
     if enterprise is None or not principal.sees_enterprise(enterprise):
         raise _bad("enterprise_id", "enterprise_not_found", "enterprise not found or outside your jurisdiction", "企业不存在或不在您的管辖范围内")
-    pinned = await find_pinned(session, record.checklist_id, record.checklist_version)
+    pinned = await find_pinned(session, record.checklist_id, record.checklist_version, pinned_memo)
     if pinned is None:
         raise _bad(
             "checklist_version", "unknown_checklist_version",
@@ -174,63 +176,58 @@ def _hazard_in(
 
 
 async def accept_submission(
-    session: AsyncSession, ctx: Context, principal: Principal, record: SubmissionRecord, digest: str, now: datetime
-) -> dict[str, Any]:
-    """Validate and store ``record`` with its hazards; returns the outcome kept in the ledger."""
-    enterprise, pinned = await _load_context(session, principal, record)
+    session: AsyncSession,
+    writes: WriteSet,
+    ctx: Context,
+    principal: Principal,
+    record: SubmissionRecord,
+    digest: str,
+    now: datetime,
+    *,
+    hazard_ids_in_use: set[str] | None = None,
+    pinned_memo: dict[Any, Any] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Validate ``record`` and stage it with its hazards and inspection in ``writes``.
+
+    Returns the outcome kept in the ledger and the staged submission row. A caller staging many
+    records passes ``hazard_ids_in_use`` (tablet-made hazard ids stored or staged so far; this
+    record's are added) and a ``pinned_memo`` shared by the records, to save reads.
+    """
+    enterprise, pinned = await _load_context(session, principal, record, pinned_memo)
     failed = check_answers(record, pinned)
     _check_shape(record, failed)
     if record.replaces is not None:
         replaced = await session.get(Submission, record.replaces)
         if replaced is None or replaced.enterprise_id != record.enterprise_id:
             raise _bad("replaces", "unknown_replaced_submission", "replaces names no submission of this enterprise", "被更正的提交不存在或不属于该企业")
-    submission = Submission(
-        id=record.id,
-        enterprise_id=enterprise.id,
-        region_code=enterprise.region_code,
-        industries=list(enterprise.industries),
-        checklist_id=record.checklist_id,
-        checklist_version=record.checklist_version,
-        checklist_hash=record.checklist_hash,
-        inspector_id=principal.user_id,
-        device_id=principal.device_id,
-        started_at=record.started_at,
-        finished_at=record.finished_at,
-        received_at=now,
-        latitude=record.gps.latitude if record.gps else None,
-        longitude=record.gps.longitude if record.gps else None,
-        gps_accuracy_m=record.gps.accuracy_m if record.gps else None,
-        answers=msgspec.to_builtins(record.answers),
-        notes=record.notes,
-        photos=list(record.photos),
-        signatures=msgspec.to_builtins(record.signatures),
-        replaces_id=record.replaces,
-        assignment_id=record.assignment_id,
-        failed_items=failed,
-        content_hash=digest,
-    )
-    session.add(submission)
-    await session.flush()
     by_item = {h.item_code: h for h in record.hazards if h.item_code}
-    hazard_ids: list[str] = []
-    for code in failed:
-        data = _hazard_in(principal, record, now, item=pinned.items[code], tablet=by_item.get(code))
-        hazard_ids.append((await create_hazard_in_session(session, ctx, principal, data)).id)
-    for hazard in record.hazards:
-        if hazard.item_code is None:
-            hazard_ids.append((await create_hazard_in_session(session, ctx, principal, _hazard_in(principal, record, now, item=None, tablet=hazard))).id)
-    submission.hazard_ids = hazard_ids
-    session.add(submission)
-    inspection_id = await _record_inspection(session, ctx, principal, record)
-    await supersede_in_session(session, ctx, record.id)
-    await append_audit(
-        session, actor=principal.actor, action="submission_accepted", entity="submission", entity_id=record.id, at=now,
+    hazards = [_hazard_in(principal, record, now, item=pinned.items[code], tablet=by_item.get(code)) for code in failed]
+    hazards += [_hazard_in(principal, record, now, item=None, tablet=h) for h in record.hazards if h.item_code is None]
+    hazard_ids = [
+        (await stage_new_hazard(session, writes, ctx, principal, data, enterprise=enterprise, ids_in_use=hazard_ids_in_use))["id"]
+        for data in hazards
+    ]
+    inspection_id = await _record_inspection(session, writes, ctx, principal, record)
+    row = {
+        "id": record.id, "enterprise_id": enterprise.id, "region_code": enterprise.region_code, "industries": list(enterprise.industries),
+        "checklist_id": record.checklist_id, "checklist_version": record.checklist_version, "checklist_hash": record.checklist_hash,
+        "inspector_id": principal.user_id, "device_id": principal.device_id, "started_at": record.started_at,
+        "finished_at": record.finished_at, "received_at": now,
+        "latitude": record.gps.latitude if record.gps else None, "longitude": record.gps.longitude if record.gps else None,
+        "gps_accuracy_m": record.gps.accuracy_m if record.gps else None, "answers": msgspec.to_builtins(record.answers),
+        "notes": record.notes, "photos": list(record.photos), "signatures": msgspec.to_builtins(record.signatures),
+        "replaces_id": record.replaces, "assignment_id": record.assignment_id, "failed_items": failed, "hazard_ids": hazard_ids,
+        "content_hash": digest,
+    }
+    writes.insert(Submission, row)
+    writes.audit(
+        actor=principal.actor, action="submission_accepted", entity="submission", entity_id=record.id, at=now,
         after={"enterprise_id": enterprise.id, "checklist": f"{record.checklist_id}@{record.checklist_version}", "failed_items": failed, "hazard_ids": hazard_ids, "replaces": record.replaces},
     )
-    return {"submission_id": record.id, "hazard_ids": hazard_ids, "failed_items": failed, "inspection_id": inspection_id}
+    return {"submission_id": record.id, "hazard_ids": hazard_ids, "failed_items": failed, "inspection_id": inspection_id}, row
 
 
-async def _record_inspection(session: AsyncSession, ctx: Context, principal: Principal, record: SubmissionRecord) -> str | None:
+async def _record_inspection(session: AsyncSession, writes: WriteSet, ctx: Context, principal: Principal, record: SubmissionRecord) -> str | None:
     """An inspector's submission is an inspection (and completes its assignment); an enterprise's
     own submission is a self-inspection (自查) and fulfils no assignment."""
     if principal.role not in INSPECTING_ROLES:
@@ -238,12 +235,11 @@ async def _record_inspection(session: AsyncSession, ctx: Context, principal: Pri
             raise _bad("assignment_id", "assignment_not_allowed", "a self-inspection cannot fulfil an assignment", "企业自查不能完成检查任务")
         return None
     try:
-        inspection = await record_inspection_in_session(
-            session, ctx, principal, enterprise_id=record.enterprise_id, inspected_at=record.finished_at,
+        return await stage_inspection(
+            session, writes, ctx, principal, enterprise_id=record.enterprise_id, inspected_at=record.finished_at,
             submission_id=record.id, assignment_id=record.assignment_id,
         )
     except AppError as exc:
         if exc.code == "not_found" and record.assignment_id is not None:
             exc.field = "assignment_id"
         raise
-    return inspection.id

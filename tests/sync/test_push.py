@@ -129,10 +129,10 @@ async def test_a_bug_in_ingestion_quarantines_the_record_and_the_batch_goes_on(w
     real = push_module.accept_submission
     boom_id = str(uuid.uuid4())
 
-    async def flaky(session, ctx, principal, record, digest, now):  # type: ignore[no-untyped-def]
+    async def flaky(session, writes, ctx, principal, record, digest, now, **kwargs):  # type: ignore[no-untyped-def]
         if record.id == boom_id:
             raise ZeroDivisionError("validation bug")
-        return await real(session, ctx, principal, record, digest, now)
+        return await real(session, writes, ctx, principal, record, digest, now, **kwargs)
 
     monkeypatch.setattr(push_module, "accept_submission", flaky)
     results = await world.push(tablet, world.submission(id=boom_id), world.submission())

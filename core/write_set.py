@@ -1,0 +1,95 @@
+"""Rows a write transaction will store, staged first and written with one statement per table.
+
+Why: writing a tablet's submission row by row through the ORM cost ~45 statements and ~40 ms of
+server CPU. Services instead *stage* rows here — plain dicts, validated and complete — and the
+caller writes them once. Many records staged into one set (the sync push's group commit) share
+those statements. Audit entries are chained when written, in staging order, from the chain head
+of the transaction; change rows likewise keep staging order, so the change sequence and the audit
+chain read exactly as if each row had been written on its own.
+
+A set is only written by ``flush``; discarding it (a record that failed validation) leaves no
+trace. Pending ORM changes of the same session are flushed first, so staged rows may refer to them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, insert, update
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.audit import Actor, AuditEntry, chain_head, entry_hash, lock_sequences, remember_chain_head
+from core.changes import Change, change_row
+
+
+class WriteSet:
+    """Staged inserts (by table, in order), audit entries, change rows and keyed updates."""
+
+    def __init__(self) -> None:
+        self._inserts: dict[Table, list[dict[str, Any]]] = {}
+        self._audits: list[dict[str, Any]] = []
+        self._changes: list[dict[str, Any]] = []
+        self._updates: list[tuple[Table, str, dict[str, Any]]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self._inserts or self._audits or self._changes or self._updates)
+
+    def insert(self, model: type[SQLModel], row: dict[str, Any]) -> None:
+        """Stage one row; every row of a table must name the same columns."""
+        self._inserts.setdefault(model.__table__, []).append(row)  # type: ignore[attr-defined]
+
+    def update(self, model: type[SQLModel], key: str, values: dict[str, Any]) -> None:
+        """Stage ``UPDATE model SET values WHERE id = key`` (run after the inserts, in order)."""
+        self._updates.append((model.__table__, key, values))  # type: ignore[attr-defined]
+
+    def audit(
+        self, *, actor: Actor, action: str, entity: str, entity_id: str = "", at: datetime,
+        before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+    ) -> None:
+        """Stage an audit entry (``before``/``after`` as JSON builtins); chained at flush."""
+        self._audits.append(
+            {"at": at, "actor_id": actor.id, "actor_name": actor.name, "action": action, "entity": entity,
+             "entity_id": entity_id, "before": before, "after": after}
+        )
+
+    def change(self, **fields: Any) -> None:
+        """Stage a change row for tablets (arguments of ``core.changes.change_row``)."""
+        self._changes.append(change_row(**fields))
+
+    def extend(self, other: WriteSet) -> None:
+        """Append everything ``other`` staged, keeping its order after ours."""
+        for table, rows in other._inserts.items():
+            self._inserts.setdefault(table, []).extend(rows)
+        self._audits.extend(other._audits)
+        self._changes.extend(other._changes)
+        self._updates.extend(other._updates)
+
+    def rows(self, model: type[SQLModel]) -> list[dict[str, Any]]:
+        """The rows staged for ``model`` so far (read-only use)."""
+        return self._inserts.get(model.__table__, [])  # type: ignore[attr-defined]
+
+    async def flush(self, session: AsyncSession) -> None:
+        """Write everything staged in the session's transaction, then start empty again."""
+        if not self:
+            return
+        await session.flush()
+        connection = await session.connection()  # Core statements in the session's transaction
+        order = {table: index for index, table in enumerate(SQLModel.metadata.sorted_tables)}
+        for table in sorted(self._inserts, key=lambda t: order.get(t, len(order))):
+            await connection.execute(insert(table), self._inserts[table])
+        for table, key, values in self._updates:
+            await connection.execute(update(table).where(table.c.id == key).values(**values))
+        if self._changes or self._audits:
+            await lock_sequences(session)
+        if self._changes:
+            await connection.execute(insert(Change.__table__), self._changes)  # type: ignore[attr-defined]
+        if self._audits:
+            prev = await chain_head(session)
+            for entry in self._audits:
+                entry["prev_hash"] = prev
+                entry["hash"] = prev = entry_hash(prev, entry)
+            await connection.execute(insert(AuditEntry.__table__), self._audits)  # type: ignore[attr-defined]
+            remember_chain_head(session, prev)
+        self.__init__()  # type: ignore[misc]
