@@ -1,0 +1,132 @@
+"""Group commit: records of concurrent pushes share transactions, yet each record keeps its own
+verdict, is stored exactly once, and the audit chain and change feed read as if written one by one."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, func, select
+
+from core.assignments import Assignment
+from core.audit import verify_chain
+from core.changes import Change
+from core.hazards import Hazard, HazardTransition
+from core.inspections import Inspection
+from core.plan_service import add_assignment
+from sync.group_commit import GroupCommit
+from sync.ledger import SyncRecord
+from sync.submissions import Submission
+
+_FAILING = {"CC-1": {"result": "fail", "note": "仓库无防火间距"}, "CC-2": {"value": 35}, "CC-3": {"result": "fail"}}
+
+
+async def _count(ctx, model, *conditions) -> int:  # type: ignore[no-untyped-def]
+    async with ctx.db.read() as session:
+        return (await session.exec(select(func.count()).select_from(model).where(*conditions))).one()
+
+
+async def test_concurrent_pushes_each_get_their_own_verdicts_and_everything_is_stored_once(world) -> None:  # type: ignore[no-untyped-def]
+    tablets = [await world.tablet(f"insp{i}") for i in range(6)]
+    shared = world.submission(answers=_FAILING)
+    batches = [[world.submission(answers=_FAILING), shared, world.submission()] for _ in tablets]
+    results = await asyncio.gather(*(world.push(t, *b) for t, b in zip(tablets, batches, strict=True)))
+    statuses = [r["status"] for batch in results for r in batch]
+    assert statuses.count("accepted") == 6 * 2 + 1  # the shared record is accepted exactly once…
+    assert statuses.count("duplicate") == 5  # …and a duplicate for every other tablet
+    shared_hazards = {tuple(batch[1]["hazard_ids"]) for batch in results}
+    assert len(shared_hazards) == 1  # a duplicate names the hazards the first acceptance made
+    ctx = world.api.ctx
+    assert await _count(ctx, Submission) == 6 * 2 + 1
+    assert await _count(ctx, SyncRecord) == 6 * 2 + 1
+    assert await _count(ctx, Hazard) == 7 * 3
+    assert await _count(ctx, HazardTransition) == 7 * 4  # created ×3, and CC-3 (major) listed at once
+    async with ctx.db.read() as session:
+        report = await verify_chain(session)
+        hazard_changes = (await session.exec(select(Change.entity_id).where(col(Change.entity) == "hazard").order_by(col(Change.seq)))).all()
+    assert report.ok, report
+    assert len(hazard_changes) == 7 * 4 and len(set(hazard_changes)) == 7 * 3
+    assert len(world.recorder.seen) == 6 * 2 + 1  # plugins told once per stored submission
+
+
+async def test_a_record_of_a_group_may_build_on_an_earlier_one_of_the_same_group(world) -> None:  # type: ignore[no-untyped-def]
+    tablet = await world.tablet("insp1")
+    ctx = world.api.ctx
+    now = ctx.clock.now()
+    assignment = Assignment(
+        slot_key=f"group:{world.enterprise['id']}", kind="plan", enterprise_id=world.enterprise["id"], inspector_id=tablet.user_id,
+        region_code="510681", industries=["hazchem"], due_from=date(2026, 3, 1), due_until=date(2026, 3, 31), created_at=now, updated_at=now,
+    )
+    async with ctx.db.write() as session:
+        assert await add_assignment(session, ctx, assignment)
+    first = world.submission(assignment_id=assignment.id)
+    correction = world.submission(replaces=first["id"], assignment_id=assignment.id)
+    results = await world.push(tablet, first, correction)
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+    async with ctx.db.read() as session:
+        stored = await session.get(Assignment, assignment.id)
+        inspections = (await session.exec(select(Inspection).where(col(Inspection.assignment_id) == assignment.id))).all()
+        assignment_changes = (await session.exec(select(func.count()).select_from(Change).where(col(Change.entity_id) == assignment.id))).one()
+    assert stored is not None and stored.status == "done" and stored.version == 2  # completed once, not twice
+    assert stored.inspection_id == min(inspections, key=lambda i: i.created_at).id and len(inspections) == 2
+    assert assignment_changes == 2  # created + done
+
+
+async def test_a_hazard_id_reused_inside_one_group_is_refused_for_the_second_record(world) -> None:  # type: ignore[no-untyped-def]
+    tablet = await world.tablet("insp1")
+    hazard_id = str(uuid.uuid4())
+    hazard = [{"id": hazard_id, "item_code": "CC-1", "description": "仓库无防火间距"}]
+    one = world.submission(answers=_FAILING, hazards=hazard)
+    two = world.submission(answers=_FAILING, hazards=hazard)
+    results = await world.push(tablet, one, two, world.submission())
+    assert [(r["status"], r.get("code")) for r in results] == [("accepted", None), ("rejected", "id_in_use"), ("accepted", None)]
+    assert results[1]["field"] == "id"
+    assert await _count(world.api.ctx, Hazard) == 3
+
+
+async def test_a_group_that_fails_to_commit_is_stored_record_by_record(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sync.push as push_module
+
+    tablet = await world.tablet("insp1")
+    real = push_module._stage_group
+    calls = []
+
+    async def conflicting(session, ctx, items):  # type: ignore[no-untyped-def]
+        calls.append(len(items))
+        await real(session, ctx, items)
+        raise IntegrityError("INSERT", {}, Exception("another instance stored one of these first"))
+
+    monkeypatch.setattr(push_module, "_stage_group", conflicting)
+    bad = world.submission(answers={"CC-1": {"result": "maybe"}})
+    records = [world.submission(answers=_FAILING), bad, world.submission()]
+    results = await world.push(tablet, *records)
+    assert calls == [2]  # the malformed record never reaches a group: it is rejected when decoded
+    assert [r["status"] for r in results] == ["accepted", "rejected", "accepted"]
+    ctx = world.api.ctx
+    assert await _count(ctx, Submission) == 2 and await _count(ctx, Hazard) == 3
+    again = await world.push(tablet, *records)
+    assert [r["status"] for r in again] == ["duplicate", "rejected", "duplicate"]
+    assert len(world.recorder.seen) == 2
+    async with ctx.db.read() as session:
+        assert (await verify_chain(session)).ok
+
+
+async def test_the_group_commit_answers_every_waiting_request_with_the_failure_of_its_group() -> None:
+    seen: list[list[int]] = []
+
+    async def process(items: list[int]) -> None:
+        seen.append(list(items))
+        await asyncio.sleep(0.01)
+        if 13 in items:
+            raise RuntimeError("database is locked")
+
+    group = GroupCommit(process, max_records=4)
+    outcomes = await asyncio.gather(
+        group.submit([1, 2]), group.submit([3]), group.submit([13]), group.submit([4, 5, 6]), return_exceptions=True
+    )
+    # Requests queued while the leader starts are drained together, up to max_records per group.
+    assert seen == [[1, 2, 3, 13], [4, 5, 6]]
+    # A failing group fails every request in it (the tablets retry); the next group is unaffected.
+    assert all(isinstance(o, RuntimeError) for o in outcomes[:3]) and outcomes[3] is None
