@@ -81,10 +81,14 @@ async def cell(http: httpx.AsyncClient, server: Any, world: Any, tablets: list[d
     latencies: list[float] = []
     statuses: dict[str, int] = {}
 
+    # One client (one connection) per tablet, like real tablets: a single shared httpx pool spends
+    # client CPU scanning all its connections on every request, which made 64 tablets client-bound.
+    clients = [httpx.AsyncClient(base_url=http.base_url, timeout=http.timeout) for _ in range(conc)]
+
     async def tablet(t: int) -> None:
         for body in bodies[t]:
             start = time.perf_counter()
-            results = await _push(http, tablets[t], body)
+            results = await _push(clients[t], tablets[t], body)
             latencies.append(time.perf_counter() - start)
             for r in results:
                 statuses[r["status"]] = statuses.get(r["status"], 0) + 1
@@ -93,6 +97,8 @@ async def cell(http: httpx.AsyncClient, server: Any, world: Any, tablets: list[d
     cpu0, srv0, t0 = time.process_time(), server.cpu_seconds(), time.perf_counter()
     await asyncio.gather(*(tablet(t) for t in range(conc)))
     wall = time.perf_counter() - t0
+    for client in clients:
+        await client.aclose()
     cpu, srv = time.process_time() - cpu0, server.cpu_seconds() - srv0
     accepted = statuses.get("accepted", 0) + statuses.get("duplicate", 0)
     if accepted != conc * rounds * batch:

@@ -10,6 +10,7 @@ import asyncio
 from datetime import timedelta
 
 import msgspec
+from sqlalchemy import false
 from sqlmodel import col, select, update
 
 from core.audit import SYSTEM, Actor, append_audit
@@ -197,32 +198,39 @@ async def authenticate(ctx: Context, token: str) -> Principal:
         claims = decode_access_token(ctx.secret, token, now=now)
     except TokenInvalid as exc:
         raise Unauthorized("invalid or expired access token", "访问令牌无效或已过期", code="invalid_token") from exc
+    # One statement per request (it runs on every call): session, user and device together.
+    device_on = (col(Device.id) == claims.dev) if claims.dev else false()
+    statement = (
+        select(
+            AuthSession.revoked_at, User.id, User.username, User.role, User.region_code, User.grid_code, User.industries,
+            User.enterprise_id, User.active, Device.id, Device.revoked_at, Device.last_seen_at,
+        )
+        .join(User, col(User.id) == col(AuthSession.user_id))
+        .outerjoin(Device, device_on)
+        .where(col(AuthSession.id) == claims.sid)
+    )
     async with ctx.db.read() as session:
-        row = (
-            await session.exec(
-                select(AuthSession, User).join(User, col(User.id) == col(AuthSession.user_id)).where(AuthSession.id == claims.sid)
-            )
-        ).first()
-        device = await session.get(Device, claims.dev) if claims.dev else None
+        row = (await session.exec(statement)).first()  # type: ignore[call-overload]
     if row is None:
         raise _session_ended()
-    auth_session, user = row
-    if auth_session.revoked_at is not None or user.id != claims.sub or not user.active:
+    (session_revoked_at, user_id, username, role, region_code, grid_code, industries, enterprise_id, active,
+     device_id, device_revoked_at, device_last_seen_at) = row
+    if session_revoked_at is not None or user_id != claims.sub or not active:
         raise _session_ended()
     if claims.dev:
-        if device is None or device.revoked_at is not None:
+        if device_id is None or device_revoked_at is not None:
             raise Unauthorized("this device has been revoked", "该设备已被停用（吊销），请联系管理员", code="device_revoked")
-        if device.last_seen_at is None or now - device.last_seen_at > _DEVICE_SEEN_INTERVAL:
+        if device_last_seen_at is None or now - device_last_seen_at > _DEVICE_SEEN_INTERVAL:
             async with ctx.db.write() as session:
-                await session.exec(update(Device).where(col(Device.id) == device.id).values(last_seen_at=now))  # type: ignore[call-overload]
+                await session.exec(update(Device).where(col(Device.id) == device_id).values(last_seen_at=now))  # type: ignore[call-overload]
     return Principal(
-        user_id=user.id,
-        username=user.username,
-        role=user.role,
-        region_code=user.region_code,
-        grid_code=user.grid_code,
-        industries=tuple(user.industries),
-        enterprise_id=user.enterprise_id,
-        session_id=auth_session.id,
+        user_id=user_id,
+        username=username,
+        role=role,
+        region_code=region_code,
+        grid_code=grid_code,
+        industries=tuple(industries),
+        enterprise_id=enterprise_id,
+        session_id=claims.sid,
         device_id=claims.dev,
     )

@@ -3,8 +3,9 @@
 Why: a write transaction costs far more than the rows of one submission (SQLite admits one
 writer; every commit is a WAL append), so 64 tablets pushing one record each used to queue for
 64 commits. Here every push request queues its records; whichever request finds no one storing
-becomes the leader and stores everything queued — its own and the followers' records — in
-groups of up to ``max_records``, then wakes each request when its records are committed. A
+becomes the leader and stores what is queued — its own and the followers' records — in groups
+of up to ``max_records``, in arrival order, until its own are stored; each request is woken when
+the transaction holding its records committed. A
 request is answered only after the transaction holding its records committed, so an
 acknowledgement always means stored.
 
@@ -39,30 +40,33 @@ class GroupCommit(Generic[Item]):
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queue.append((items, done))
         async with self._leading:
-            if not done.done():
-                await asyncio.shield(asyncio.ensure_future(self._drain()))
+            # Lead only until our own records are stored: later arrivals wait on the lock, and the
+            # first of them leads next, so no request is held up serving a steady stream of others.
+            while not done.done() and self._queue:
+                await asyncio.shield(asyncio.ensure_future(self._next_group()))
         await done
 
-    async def _drain(self) -> None:
-        while self._queue:
-            taken, count = 0, 0
-            while taken < len(self._queue) and (taken == 0 or count + len(self._queue[taken][0]) <= self._max_records):
-                count += len(self._queue[taken][0])
-                taken += 1
-            jobs, self._queue = self._queue[:taken], self._queue[taken:]
-            try:
-                await self._process([item for items, _ in jobs for item in items])
-            except BaseException as exc:  # noqa: BLE001 - every waiting request gets the failure (e.g. 503)
-                for _, done in jobs:
-                    if not done.done():
-                        done.set_exception(exc)
-                        done.exception()  # the request may be gone; don't log it as never retrieved
-                if not isinstance(exc, Exception):
-                    raise
-            else:
-                for _, done in jobs:
-                    if not done.done():
-                        done.set_result(None)
+    async def _next_group(self) -> None:
+        if not self._queue:
+            return
+        taken, count = 0, 0
+        while taken < len(self._queue) and (taken == 0 or count + len(self._queue[taken][0]) <= self._max_records):
+            count += len(self._queue[taken][0])
+            taken += 1
+        jobs, self._queue = self._queue[:taken], self._queue[taken:]
+        try:
+            await self._process([item for items, _ in jobs for item in items])
+        except BaseException as exc:  # noqa: BLE001 - every waiting request gets the failure (e.g. 503)
+            for _, done in jobs:
+                if not done.done():
+                    done.set_exception(exc)
+                    done.exception()  # the request may be gone; don't log it as never retrieved
+            if not isinstance(exc, Exception):
+                raise
+        else:
+            for _, done in jobs:
+                if not done.done():
+                    done.set_result(None)
 
 
 _instances: weakref.WeakKeyDictionary[object, dict[asyncio.AbstractEventLoop, GroupCommit]] = weakref.WeakKeyDictionary()  # type: ignore[type-arg]
