@@ -75,14 +75,15 @@ class WriteSet:
         if not self:
             return
         await session.flush()
+        if self._changes or self._audits:
+            # Before any row lock of ours: a writer waiting here holds none another one needs.
+            await lock_sequences(session)
         connection = await session.connection()  # Core statements in the session's transaction
         order = {table: index for index, table in enumerate(SQLModel.metadata.sorted_tables)}
         for table in sorted(self._inserts, key=lambda t: order.get(t, len(order))):
             await connection.execute(insert(table), self._inserts[table])
         for table, key, values in self._updates:
             await connection.execute(update(table).where(table.c.id == key).values(**values))
-        if self._changes or self._audits:
-            await lock_sequences(session)
         if self._changes:
             await connection.execute(insert(Change.__table__), self._changes)  # type: ignore[attr-defined]
         if self._audits:

@@ -26,12 +26,13 @@ Process = Callable[[list[Item]], Awaitable[None]]
 class GroupCommit(Generic[Item]):
     """Queue of waiting requests, drained in groups by one leader at a time."""
 
-    def __init__(self, process: Process[Item], *, max_records: int = 200) -> None:
-        """``process`` stores one group (and records a verdict on each item) or raises for all of it."""
+    def __init__(self, process: Process[Item], *, max_records: int = 200, parallel: int = 1) -> None:
+        """``process`` stores one group (and records a verdict on each item) or raises for all of it;
+        up to ``parallel`` groups are stored at once (1 for SQLite's single writer)."""
         self._process = process
         self._max_records = max_records
         self._queue: list[tuple[Sequence[Item], asyncio.Future[None]]] = []
-        self._leading = asyncio.Lock()
+        self._leading = asyncio.Semaphore(parallel)
 
     async def submit(self, items: Sequence[Item]) -> None:
         """Return once ``items`` were processed (raising what processing their group raised)."""
@@ -72,7 +73,7 @@ class GroupCommit(Generic[Item]):
 _instances: weakref.WeakKeyDictionary[object, dict[asyncio.AbstractEventLoop, GroupCommit]] = weakref.WeakKeyDictionary()  # type: ignore[type-arg]
 
 
-def group_commit_for(owner: object, process: Process[Item]) -> GroupCommit[Item]:
+def group_commit_for(owner: object, process: Process[Item], *, parallel: int = 1) -> GroupCommit[Item]:
     """The one group commit of ``owner`` (the database) on the running event loop, made on first use."""
     per_loop = _instances.setdefault(owner, {})
     loop = asyncio.get_running_loop()
@@ -80,5 +81,5 @@ def group_commit_for(owner: object, process: Process[Item]) -> GroupCommit[Item]
     if existing is None:
         for stale in [other for other in per_loop if other.is_closed()]:
             del per_loop[stale]
-        existing = per_loop[loop] = GroupCommit(process)
+        existing = per_loop[loop] = GroupCommit(process, parallel=parallel)
     return existing

@@ -51,6 +51,7 @@ from sync.wire import HazardUpdateRecord, ItemAnswer, PushOut, PushRecord, PushR
 
 log = logging.getLogger("anjian.sync")
 _RACE_RETRIES = 3
+_PG_GROUPS = 4
 
 
 class InternalRejection(AppError):
@@ -96,7 +97,8 @@ async def push_batch(ctx: Context, principal: Principal, plugins: Any, raws: lis
         else:
             results.append(None)
             pending.append(Pending(ctx, principal, plugins, decoded, record_hash(decoded)))
-    await group_commit_for(ctx.db, _store_pending).submit(pending)
+    # PostgreSQL takes several writers: groups validate in parallel and queue only to write.
+    await group_commit_for(ctx.db, _store_pending, parallel=1 if ctx.db.is_sqlite else _PG_GROUPS).submit(pending)
     queue = iter(pending)
     out = []
     for index, result in enumerate(results):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import msgspec
@@ -15,7 +15,9 @@ from litestar.testing import AsyncTestClient
 from checklists.canonical import content_hash
 from checklists.schema import Checklist
 from checklists.versions import publish_version
+from core.assignments import Assignment
 from core.audit import SYSTEM
+from core.plan_service import add_assignment
 from plugins.hookspecs import hookimpl
 from plugins.registry import PluginRegistry
 from server import build_context, create_app
@@ -86,6 +88,18 @@ class SyncWorld:
         headers = await self.api.login(name, device_id=device_id)
         self.tablets[name] = Tablet(user_id, device_id, headers)
         return self.tablets[name]
+
+    async def assignment(self, tablet: Tablet, slot: str = "test") -> Assignment:
+        """A pending March assignment of the world's enterprise for ``tablet``'s inspector."""
+        ctx = self.api.ctx
+        now = ctx.clock.now()
+        assignment = Assignment(
+            slot_key=f"{slot}:{self.enterprise['id']}", kind="plan", enterprise_id=self.enterprise["id"], inspector_id=tablet.user_id,
+            region_code="510681", industries=["hazchem"], due_from=date(2026, 3, 1), due_until=date(2026, 3, 31), created_at=now, updated_at=now,
+        )
+        async with ctx.db.write() as session:
+            assert await add_assignment(session, ctx, assignment)
+        return assignment
 
     def submission(self, **overrides: Any) -> dict[str, Any]:
         record: dict[str, Any] = {

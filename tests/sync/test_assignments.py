@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from sqlmodel import col, select
 
-from core.assignments import Assignment
 from core.inspections import Inspection
-from core.plan_service import add_assignment
 
 
 async def test_assignment_is_pulled_by_its_inspector_and_completed_by_a_submission(world) -> None:  # type: ignore[no-untyped-def]
     mine = await world.tablet("insp1")
     other = await world.tablet("insp2")
     ctx = world.api.ctx
-    now = ctx.clock.now()
-    assignment = Assignment(
-        slot_key=f"test:{world.enterprise['id']}", kind="plan", enterprise_id=world.enterprise["id"], inspector_id=mine.user_id,
-        region_code="510681", industries=["hazchem"], due_from=date(2026, 3, 1), due_until=date(2026, 3, 31), created_at=now, updated_at=now,
-    )
-    async with ctx.db.write() as session:
-        assert await add_assignment(session, ctx, assignment)
+    assignment = await world.assignment(mine)
     items, cursor = await world.pull_all(mine)
     [pulled] = [i for i in items if i["entity"] == "assignment"]
     assert pulled["id"] == assignment.id and pulled["data"]["status"] == "pending"

@@ -9,7 +9,6 @@ version plus the updates accepted for it (none lost, none applied twice).
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

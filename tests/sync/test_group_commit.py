@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
@@ -15,7 +14,6 @@ from core.audit import verify_chain
 from core.changes import Change
 from core.hazards import Hazard, HazardTransition
 from core.inspections import Inspection
-from core.plan_service import add_assignment
 from sync.group_commit import GroupCommit
 from sync.ledger import SyncRecord
 from sync.submissions import Submission
@@ -54,13 +52,7 @@ async def test_concurrent_pushes_each_get_their_own_verdicts_and_everything_is_s
 async def test_a_record_of_a_group_may_build_on_an_earlier_one_of_the_same_group(world) -> None:  # type: ignore[no-untyped-def]
     tablet = await world.tablet("insp1")
     ctx = world.api.ctx
-    now = ctx.clock.now()
-    assignment = Assignment(
-        slot_key=f"group:{world.enterprise['id']}", kind="plan", enterprise_id=world.enterprise["id"], inspector_id=tablet.user_id,
-        region_code="510681", industries=["hazchem"], due_from=date(2026, 3, 1), due_until=date(2026, 3, 31), created_at=now, updated_at=now,
-    )
-    async with ctx.db.write() as session:
-        assert await add_assignment(session, ctx, assignment)
+    assignment = await world.assignment(tablet, slot="group")
     first = world.submission(assignment_id=assignment.id)
     correction = world.submission(replaces=first["id"], assignment_id=assignment.id)
     results = await world.push(tablet, first, correction)
