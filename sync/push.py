@@ -115,12 +115,6 @@ async def push_batch(ctx: Context, principal: Principal, plugins: Any, raws: lis
     return PushOut(results=out, server_time=ctx.clock.now())
 
 
-async def push_raw(ctx: Context, principal: Principal, plugins: Any, store: AttachmentStore, raw: msgspec.Raw, content_type: str | None) -> PushResult:
-    """Decode one record (a malformed one is rejected with its field path) and ingest it on its own."""
-    decoded = await _decode(ctx, principal, raw, content_type)
-    return decoded if isinstance(decoded, PushResult) else await ingest(ctx, principal, plugins, store, decoded)
-
-
 async def _decode(ctx: Context, principal: Principal, raw: msgspec.Raw, content_type: str | None) -> PushRecord | PushResult:
     """The record, or the rejection of a malformed one (kept in quarantine, with its field path)."""
     try:
