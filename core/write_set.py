@@ -13,6 +13,7 @@ trace. Pending ORM changes of the same session are flushed first, so staged rows
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.audit import Actor, AuditEntry, chain_head, entry_hash, lock_sequences, remember_chain_head
 from core.changes import Change, change_row
+
+
+@functools.cache
+def _table_order(table_count: int) -> dict[Table, int]:
+    """Parents before children (foreign keys); sorting the metadata on every flush cost a hot path.
+    Keyed by the table count, so tables registered later get a fresh order."""
+    return {table: index for index, table in enumerate(SQLModel.metadata.sorted_tables)}
 
 
 class WriteSet:
@@ -79,7 +87,7 @@ class WriteSet:
             # Before any row lock of ours: a writer waiting here holds none another one needs.
             await lock_sequences(session)
         connection = await session.connection()  # Core statements in the session's transaction
-        order = {table: index for index, table in enumerate(SQLModel.metadata.sorted_tables)}
+        order = _table_order(len(SQLModel.metadata.tables))
         for table in sorted(self._inserts, key=lambda t: order.get(t, len(order))):
             await connection.execute(insert(table), self._inserts[table])
         for table, key, values in self._updates:

@@ -46,7 +46,6 @@ from sync.ledger import SyncRecord, ledger_row
 from sync.quarantine import quarantine, supersede_in_session
 from sync.quarantine_table import QuarantinedRecord
 from sync.submission_ingest import accept_submission, attachment_refs
-from sync.submissions import Submission
 from sync.wire import HazardUpdateRecord, ItemAnswer, PushOut, PushRecord, PushResult, SubmissionRecord
 
 log = logging.getLogger("anjian.sync")
@@ -159,10 +158,8 @@ async def _store_group(items: list[Pending]) -> None:
     except Exception:  # noqa: BLE001 - e.g. another instance stored one of the records first
         log.info("a group of %d submissions failed to commit; storing each on its own", len(items), exc_info=True)
         for item in items:
-            item.stored = None
-            item.result = await ingest(ctx, item.principal, item.plugins, AttachmentStore(ctx.settings), item.record, notify=False)
-            if item.result.status == "accepted":
-                item.stored = await _stored_row(ctx, item.record.id)
+            item.stored = None  # ingest tells plugins itself, from the row it stored
+            item.result = await ingest(ctx, item.principal, item.plugins, AttachmentStore(ctx.settings), item.record)
         return
     for item, error in rejected:
         payload = msgspec.to_builtins(item.record)
@@ -182,14 +179,14 @@ async def _stage_group(session: AsyncSession, ctx: Context, items: list[Pending]
     hazard_ids_in_use = set((await session.exec(select(Hazard.id).where(col(Hazard.id).in_(tablet_hazards)))).all()) if tablet_hazards else set()
     quarantined = set((await session.exec(select(QuarantinedRecord.record_id).where(col(QuarantinedRecord.record_id).in_(ids), col(QuarantinedRecord.status) == "open"))).all())
     writes = WriteSet()
-    staged: dict[str, SyncRecord] = {}
+    staged: dict[str, dict[str, Any]] = {}  # ledger rows of the group's accepted records
     touched: set[str] = set()
     pinned_memo: dict[Any, Any] = {}
     rejected: list[tuple[Pending, AppError]] = []
     for item in items:
         record = item.record
         assert isinstance(record, SubmissionRecord)
-        prior = ledger.get(record.id) or staged.get(record.id)
+        prior = ledger.get(record.id) or (SyncRecord(**staged[record.id]) if record.id in staged else None)
         if prior is not None:
             if prior.content_hash != item.digest:
                 rejected.append((item, _id_in_use(record.id)))
@@ -221,7 +218,7 @@ async def _stage_group(session: AsyncSession, ctx: Context, items: list[Pending]
         record_writes.insert(SyncRecord, ledger_values)
         writes.extend(record_writes)
         hazard_ids_in_use = ids_in_use
-        staged[record.id] = SyncRecord(**ledger_values)
+        staged[record.id] = ledger_values
         touched.update({record.id, *reads})
         item.stored = row
         item.result = PushResult(id=record.id, status="accepted", kind="submission", received_at=now, hazard_ids=list(outcome["hazard_ids"]))
@@ -387,12 +384,6 @@ async def _notify(plugins: Any, row: dict[str, Any]) -> None:
         await plugins.submission_accepted(accepted_submission(row))
     except Exception:  # noqa: BLE001 - the submission is stored; plugin trouble must not change the answer
         log.exception("notifying plugins of submission %s failed", row.get("id"))
-
-
-async def _stored_row(ctx: Context, submission_id: str) -> dict[str, Any] | None:
-    async with ctx.db.read() as session:
-        row = await session.get(Submission, submission_id)
-    return row.model_dump() if row is not None else None
 
 
 class AcceptedSubmission(msgspec.Struct, frozen=True, kw_only=True):
