@@ -55,7 +55,10 @@ class Database:
         # reports; msgspec decodes them several times faster than the standard library.
         kwargs: dict[str, Any] = {"echo": echo, "json_serializer": _json_dumps, "json_deserializer": msgspec.json.decode}
         if self.is_sqlite:
-            kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}
+            # WAL admits any number of readers. The default pool (5 + 10 overflow) opened and closed
+            # an aiosqlite connection (a thread, four PRAGMAs) for most requests once 64 tablets
+            # pushed at once; keep enough connections open for that instead.
+            kwargs.update(connect_args={"timeout": busy_timeout_ms / 1000}, pool_size=16, max_overflow=48)
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine = create_async_engine(url, **kwargs)
