@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import math
 import random
 import sys
@@ -71,8 +72,9 @@ async def _push(http: httpx.AsyncClient, headers: dict[str, str], body: bytes) -
     raise RuntimeError("push kept answering 503")
 
 
-async def cell(http: httpx.AsyncClient, server: Any, world: Any, tablets: list[dict[str, str]], conc: int, batch: int, target: int, rng: random.Random) -> dict[str, Any]:
-    """``conc`` tablets push ``rounds`` requests of ``batch`` submissions each, all at once."""
+async def cell(servers: list[Any], world: Any, tablets: list[dict[str, str]], conc: int, batch: int, target: int, rng: random.Random) -> dict[str, Any]:
+    """``conc`` tablets push ``rounds`` requests of ``batch`` submissions each, all at once; tablet
+    ``t`` talks to server instance ``t mod instances``."""
     rounds = max(1, math.ceil(target / (conc * batch)))
     bodies = [
         [msgspec.json.encode({"records": [submission(world, world.enterprise_ids[t], rng) for _ in range(batch)]}) for _ in range(rounds)]
@@ -83,7 +85,7 @@ async def cell(http: httpx.AsyncClient, server: Any, world: Any, tablets: list[d
 
     # One client (one connection) per tablet, like real tablets: a single shared httpx pool spends
     # client CPU scanning all its connections on every request, which made 64 tablets client-bound.
-    clients = [httpx.AsyncClient(base_url=http.base_url, timeout=http.timeout) for _ in range(conc)]
+    clients = [httpx.AsyncClient(base_url=servers[t % len(servers)].base_url, timeout=3600) for t in range(conc)]
 
     async def tablet(t: int) -> None:
         for body in bodies[t]:
@@ -94,19 +96,19 @@ async def cell(http: httpx.AsyncClient, server: Any, world: Any, tablets: list[d
                 statuses[r["status"]] = statuses.get(r["status"], 0) + 1
 
     retries0 = RETRIES["count"]
-    cpu0, srv0, t0 = time.process_time(), server.cpu_seconds(), time.perf_counter()
+    cpu0, srv0, t0 = time.process_time(), sum(s.cpu_seconds() for s in servers), time.perf_counter()
     await asyncio.gather(*(tablet(t) for t in range(conc)))
     wall = time.perf_counter() - t0
     for client in clients:
         await client.aclose()
-    cpu, srv = time.process_time() - cpu0, server.cpu_seconds() - srv0
+    cpu, srv = time.process_time() - cpu0, sum(s.cpu_seconds() for s in servers) - srv0
     accepted = statuses.get("accepted", 0) + statuses.get("duplicate", 0)
     if accepted != conc * rounds * batch:
         raise RuntimeError(f"expected every submission accepted, got {statuses}")
     return {
         "conc": conc, "batch": batch, "subs": accepted, "wall": wall, "rate": accepted / wall,
         "p50": percentile(latencies, 50) * 1000, "p99": percentile(latencies, 99) * 1000,
-        "client_cpu": cpu / wall * 100, "server_cpu": srv / wall * 100, "retries": RETRIES["count"] - retries0,
+        "client_cpu": cpu / wall * 100, "server_cpu": srv / wall * 100, "cpu_ms": srv / accepted * 1000, "retries": RETRIES["count"] - retries0,
     }
 
 
@@ -134,12 +136,12 @@ async def ceiling(db_url: str, replicator: Replicator, copies: int, per_tx: int,
         await db.dispose()
 
 
-async def run_engine(label: str, db_url: str, work: Path, target: int, cells_wanted: list[tuple[int, int]]) -> dict[str, Any]:
+async def run_engine(label: str, db_url: str, work: Path, target: int, cells_wanted: list[tuple[int, int]], instances: int = 1) -> dict[str, Any]:
     from core.bootstrap import prepare_database
     from core.database import Database
     from server import build_context
 
-    data_dir = work / label
+    data_dir = work / f"{label.split(',')[0]}-{instances}"
     data_dir.mkdir(parents=True)
     settings = settings_for(db_url, data_dir)
     ctx = build_context(settings)
@@ -149,7 +151,11 @@ async def run_engine(label: str, db_url: str, work: Path, target: int, cells_wan
     rng = random.Random(20260302)
     cells = []
     probe = Database(db_url)
-    with running_server(db_url, data_dir) as server:
+    with contextlib.ExitStack() as stack:
+        # Instances share the database and the data directory (attachments), as a deployment would;
+        # each starts once the one before answers, so only the first migrates.
+        servers = [stack.enter_context(running_server(db_url, data_dir)) for _ in range(instances)]
+        server = servers[0]
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
         async with httpx.AsyncClient(base_url=server.base_url, timeout=3600, limits=limits) as http:
             tablets = [await login(http, name) for name in world.inspectors]
@@ -165,10 +171,10 @@ async def run_engine(label: str, db_url: str, work: Path, target: int, cells_wan
                 await _push(http, tablets[t], msgspec.json.encode({"records": [submission(world, world.enterprise_ids[t], rng) for _ in range(5)]}))
             for batch, conc in cells_wanted:
                 if True:
-                    result = await cell(http, server, world, tablets, conc, batch, target, rng)
+                    result = await cell(servers, world, tablets, conc, batch, target, rng)
                     print(f"  {label} batch {batch:>2} × concurrency {conc:>2}: {result['rate']:.1f} submissions/s, p50 {result['p50']:.0f} ms, p99 {result['p99']:.0f} ms", flush=True)
                     cells.append(result)
-        rss = server.status_kib("VmHWM")
+        rss = max(s.status_kib("VmHWM") for s in servers)
     replicator = Replicator(template)
     copies = max(200, min(2000, target * 2))
     workers = 1 if db_url.startswith("sqlite") else 8
@@ -176,22 +182,26 @@ async def run_engine(label: str, db_url: str, work: Path, target: int, cells_wan
     ceil_50 = await ceiling(db_url, replicator, copies, 50, workers)
     print(f"  {label} ceiling: {ceil_1:.1f} submissions/s (1 per transaction), {ceil_50:.1f} (50 per transaction)", flush=True)
     return {"label": label, "cells": cells, "template": {k: len(v) for k, v in template.items()}, "rows": replicator.rows_per_copy,
-            "ceil_1": ceil_1, "ceil_50": ceil_50, "workers": workers, "copies": copies, "rss_mib": rss / 1024}
+            "ceil_1": ceil_1, "ceil_50": ceil_50, "workers": workers, "copies": copies, "rss_mib": rss / 1024, "instances": instances}
 
 
 def report(engines: list[dict[str, Any]], target: int) -> str:
     lines = [
         "## Push (`bench/push.py`)", "", machine(), "",
-        "Real server process (uvicorn, 1 worker) on loopback; one httpx client process drives every tablet "
+        "Real server process (uvicorn, 1 worker; where stated, several instances on one PostgreSQL database, tablets spread over them) on loopback; one httpx client process drives every tablet "
         f"(each tablet its own inspector and device session). About {target} submissions per cell (at least one request per tablet). "
         "Each submission: 120 answered items, 3 failed items → 3 hazards (2 described by the tablet, ordered at once), Chinese notes. "
-        "Latency is per push request (a batch of 50 is one request), including waits after a 503 (database busy: retried after Retry-After, as the reference client does). CPU columns: % of one core over the cell's wall time.", "",
+        "Latency is per push request (a batch of 50 is one request), including waits after a 503 (database busy: retried after Retry-After, as the reference client does). "
+        "*Latency floor*: concurrency × batch ÷ the 50-per-transaction ceiling, the mean latency a closed loop of that many tablets would see if the server cost nothing "
+        "beyond writing the rows at the ceiling's rate (Little's law); no p99 can be below it. CPU columns: % of one core over the cell's wall time (all instances), and server CPU seconds per stored submission.", "",
     ]
     for eng in engines:
         rows = []
         for c in eng["cells"]:
             ratio = c["rate"] / eng["ceil_1"]
-            rows.append([c["batch"], c["conc"], c["subs"], f"{c['rate']:.1f}", f"{c['p50']:.0f}", f"{c['p99']:.0f}", f"{ratio:.2f}", f"{c['rate'] / eng['ceil_50']:.2f}", f"{c['server_cpu']:.0f}", f"{c['client_cpu']:.0f}", c["retries"]])
+            floor = c["conc"] * c["batch"] / eng["ceil_50"] * 1000  # Little's law at the ceiling's rate
+            rows.append([c["batch"], c["conc"], c["subs"], f"{c['rate']:.1f}", f"{c['p50']:.0f}", f"{c['p99']:.0f}", f"{floor:.0f}", f"{ratio:.2f}", f"{c['rate'] / eng['ceil_50']:.2f}",
+                         f"{c['server_cpu']:.0f}", f"{c['cpu_ms']:.1f}", f"{c['client_cpu']:.0f}", c["retries"]])
         written = ", ".join(f"{k} {v}" for k, v in eng["template"].items())
         lines += [
             f"### {eng['label']}", "",
@@ -199,7 +209,8 @@ def report(engines: list[dict[str, Any]], target: int) -> str:
             f"Raw storage ceiling (same rows, SQLAlchemy Core, same engine and file, {eng['copies']} submissions, {eng['workers']} writer(s)): "
             f"**{eng['ceil_1']:.1f} submissions/s** with one transaction per submission (the server's unit of atomicity), "
             f"{eng['ceil_50']:.1f}/s with 50 per transaction.", "",
-            table(["batch", "concurrency", "submissions", "submissions/s", "p50 ms", "p99 ms", "server/ceiling (1/tx)", "server/ceiling (50/tx)", "server CPU %", "client CPU %", "503 retries"], rows),
+            table(["batch", "concurrency", "submissions", "submissions/s", "p50 ms", "p99 ms", "latency floor ms", "server/ceiling (1/tx)", "server/ceiling (50/tx)",
+                   "server CPU %", "server CPU ms/submission", "client CPU %", "503 retries"], rows),
             "", f"Server peak RSS (VmHWM): {eng['rss_mib']:.0f} MiB.", "",
         ]
     return "\n".join(lines)
@@ -210,6 +221,7 @@ async def main() -> None:
     parser.add_argument("--pg-dsn", default=None, help="PostgreSQL server to use too (a fresh database is created and dropped); env ANJIAN_BENCH_PG_DSN")
     parser.add_argument("--submissions", type=int, default=200, help="about this many submissions per cell (default 200; a cell always sends one request per tablet)")
     parser.add_argument("--cells", default=",".join(f"{b}x{c}" for b in BATCHES for c in CONCURRENCY), help="batch x concurrency cells (default: all six)")
+    parser.add_argument("--pg-instances", default="1", help="server instances sharing the PostgreSQL database, e.g. 1,2 for both (default 1); tablets are spread over them")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
     args = parser.parse_args()
     dsn = pg_dsn(args.pg_dsn)
@@ -220,12 +232,14 @@ async def main() -> None:
         print("SQLite", flush=True)
         engines.append(await run_engine("SQLite", f"sqlite+aiosqlite:///{work}/anjian.db", work, args.submissions, cells_wanted))
         if dsn:
-            url, name = await create_pg_database(dsn, "anjian_bench")
-            try:
-                print("PostgreSQL", flush=True)
-                engines.append(await run_engine("PostgreSQL", url, work, args.submissions, cells_wanted))
-            finally:
-                await drop_pg_database(dsn, name)
+            for instances in (int(n) for n in args.pg_instances.split(",")):
+                label = "PostgreSQL" if instances == 1 else f"PostgreSQL, {instances} server instances"
+                print(label, flush=True)
+                url, name = await create_pg_database(dsn, "anjian_bench")  # a fresh database for each
+                try:
+                    engines.append(await run_engine(label, url, work, args.submissions, cells_wanted, instances))
+                finally:
+                    await drop_pg_database(dsn, name)
     text = report(engines, args.submissions)
     print()
     print(text)
