@@ -57,13 +57,14 @@ async def _enterprises(session: AsyncSession, principal: Principal, ids: list[st
     # Plain rows, not ORM objects: an initial pull delivers every enterprise in scope, and the
     # table's columns are exactly ``EnterpriseOut``'s fields.
     table = Enterprise.__table__
-    rows = (await (await session.connection()).execute(sa_select(table).where(table.c.id.in_(ids)))).all()
-    found = {row.id: row for row in rows}
+    result = await (await session.connection()).execute(sa_select(table).where(table.c.id.in_(ids)))
+    columns = list(result.keys())  # zipped with each row: ``row._mapping`` cost a fifth of a page
+    found = {row.id: row for row in result.all()}
     out: dict[str, dict[str, Any] | None] = {}
     for entity_id in ids:
         row = found.get(entity_id)
         visible = row is not None and row.active and principal.sees_enterprise(row)
-        out[entity_id] = msgspec.to_builtins(dict(row._mapping)) if visible and row is not None else None
+        out[entity_id] = msgspec.to_builtins(dict(zip(columns, row, strict=True))) if visible and row is not None else None
     return out
 
 
