@@ -226,6 +226,7 @@ def report(engines: list[dict[str, Any]], pushes: int) -> str:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000", help="stored submissions at each step (ascending)")
+    parser.add_argument("--pg-sizes", default=None, help="sizes for PostgreSQL when they differ from --sizes (e.g. stop it at 100000)")
     parser.add_argument("--pushes", type=int, default=100)
     parser.add_argument("--pg-dsn", default=None, help="PostgreSQL server to use too (a fresh database is created and dropped); env ANJIAN_BENCH_PG_DSN")
     parser.add_argument("--workdir", default=None, help="where the SQLite file goes (default: a temporary directory)")
@@ -245,7 +246,8 @@ async def main() -> None:
         if dsn:
             url, name = await create_pg_database(dsn, "anjian_bench")
             try:
-                engines.append(await run_engine("PostgreSQL", url, work, sizes, args.pushes))
+                pg_sizes = sorted(int(n) for n in args.pg_sizes.split(",")) if args.pg_sizes else sizes
+                engines.append(await run_engine("PostgreSQL", url, work, pg_sizes, args.pushes))
             finally:
                 await drop_pg_database(dsn, name)
     text = report(engines, args.pushes)
