@@ -27,7 +27,7 @@ async def test_plans_draws_reports_on_every_database(any_db_url, tmp_path):
     ctx = build_context(make_settings(any_db_url, str(tmp_path / "data")), clock)
     try:
         await prepare_database(ctx.db)
-        major = await make_enterprise(ctx, name="甲", risk_level="major")
+        await make_enterprise(ctx, name="甲", risk_level="major")  # its risk level sets how often the plan visits it
         low = await make_enterprise(ctx, name="乙", risk_level="low")
         ids = [(await create_user(ctx, SYSTEM, UserIn(username=f"insp{i}", password=PASSWORD, role="inspector", region_code="510681", industries=["hazchem"]))).id for i in range(2)]  # type: ignore[arg-type]
         plan = await create_plan(ctx, ADMIN, PlanIn(year=2026, title="计划", region_code="510681", industries=["hazchem"]))  # type: ignore[list-item]

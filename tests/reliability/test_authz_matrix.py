@@ -10,7 +10,6 @@ from __future__ import annotations
 import inspect
 import re
 
-import pytest
 
 from tests.conftest import Api
 from tests.reliability.authz_matrix import ENTRIES, OK, Answer, Call, Entry
