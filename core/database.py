@@ -15,6 +15,8 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError, InterfaceError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -38,6 +40,28 @@ def _tune_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+# What a temporary condition of the database says (SQLite, PostgreSQL): the statement may succeed
+# when retried. Other OperationalErrors ("no such table") are bugs and stay 500.
+_TRANSIENT_MARKERS = (
+    "database is locked", "disk is full", "database or disk is full", "no space left", "deadlock detected", "could not serialize",
+    "connection was closed", "connection is closed", "terminating connection", "server closed the connection", "connection refused",
+    "the database system is starting up", "the database system is shutting down", "too many connections",
+)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a database error is temporary — locked, full, a lost connection, an exhausted pool —
+    so the request should be answered 503 (retry later) instead of judging the record it carried."""
+    if isinstance(exc, PoolTimeout):
+        return True  # every pooled connection busy for pool_timeout seconds
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated or isinstance(exc, InterfaceError):
+        return True  # the connection was lost (SQLAlchemy has discarded it from the pool)
+    text = str(exc).lower()
+    return any(marker in text for marker in _TRANSIENT_MARKERS)
 
 
 def _json_dumps(value: Any) -> str:

@@ -23,12 +23,13 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.audit import append_audit
 from core.context import Context
+from core.database import is_transient
 from core.errors import AppError, Conflict, Forbidden, InvalidInput
 from core.permissions import require
 from core.enterprises import Enterprise
@@ -153,9 +154,9 @@ async def _store_group(items: list[Pending]) -> None:
     try:
         async with ctx.db.write() as session:
             rejected = await _stage_group(session, ctx, items)
-    except OperationalError:
-        raise  # locked or full database: 503 for every waiting request
-    except Exception:  # noqa: BLE001 - e.g. another instance stored one of the records first
+    except Exception as exc:  # noqa: BLE001 - e.g. another instance stored one of the records first
+        if is_transient(exc):
+            raise  # locked or full database, lost connection: 503 for every waiting request
         log.info("a group of %d submissions failed to commit; storing each on its own", len(items), exc_info=True)
         for item in items:
             item.stored = None  # ingest tells plugins itself, from the row it stored
@@ -205,9 +206,9 @@ async def _stage_group(session: AsyncSession, ctx: Context, items: list[Pending]
         except AppError as exc:
             rejected.append((item, exc))
             continue
-        except OperationalError:
-            raise
         except Exception as exc:  # noqa: BLE001 - a bug must not lose an inspector's work
+            if is_transient(exc):
+                raise
             log.exception("ingesting record %s failed", record.id)
             rejected.append((item, _internal(exc)))
             continue
@@ -297,9 +298,9 @@ async def ingest(
             return await _reject_or_raise(ctx, principal, record.id, kind, payload, digest, exc, keep_rejected)
         except AppError as exc:
             return await _reject_or_raise(ctx, principal, record.id, kind, payload, digest, exc, keep_rejected)
-        except OperationalError:
-            raise  # locked or full database: 503, the tablet retries the batch
         except Exception as exc:  # noqa: BLE001 - a bug must not lose an inspector's work
+            if is_transient(exc):
+                raise  # locked or full database, lost connection: 503, the tablet retries the batch
             log.exception("ingesting record %s failed", record.id)
             return await _reject_or_raise(ctx, principal, record.id, kind, payload, digest, _internal(exc), keep_rejected)
         result = PushResult(id=record.id, status="accepted", kind=kind, received_at=now, hazard_ids=list(outcome.get("hazard_ids", [])))

@@ -12,12 +12,13 @@ from typing import Any
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from core.database import is_transient
 from core.errors import AppError, RetryLater, field_path_of
 
 log = logging.getLogger("anjian.errors")
-_RETRYABLE = ("database is locked", "disk is full", "database or disk is full", "no space left", "deadlock detected", "could not serialize")
 
 
 def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response[dict[str, Any]]:
@@ -58,13 +59,14 @@ def http_error_handler(_: Request, exc: HTTPException) -> Response[dict[str, Any
     return _json(status, body, getattr(exc, "headers", None))
 
 
-def database_error_handler(request: Request, exc: DBAPIError) -> Response[dict[str, Any]]:
-    """A locked or full database is temporary: nothing was stored, the client should retry."""
-    text = str(exc).lower()
-    if isinstance(exc, OperationalError) or any(marker in text for marker in _RETRYABLE):
-        if any(marker in text for marker in _RETRYABLE):
-            error = RetryLater("database busy or full; nothing was stored, retry later", "数据库繁忙或空间不足，本次未保存，请稍后重试", headers={"Retry-After": "5"})
-            return _json(error.status_code, error.to_body(), error.headers)
+def database_error_handler(request: Request, exc: DBAPIError | PoolTimeout) -> Response[dict[str, Any]]:
+    """A locked or full database, a lost connection or an exhausted pool is temporary: the
+    transaction was rolled back, the client should retry (records already stored answer
+    ``duplicate``)."""
+    if is_transient(exc):
+        log.warning("temporary database failure on %s %s: %s", request.method, request.url.path, exc)
+        error = RetryLater("database busy, full or unreachable; retry later (anything already stored answers as a duplicate)", "数据库繁忙、空间不足或连接中断，请稍后重试（已保存的记录重试时答复为重复，不会重复保存）", headers={"Retry-After": "5"})
+        return _json(error.status_code, error.to_body(), error.headers)
     return internal_error_handler(request, exc)
 
 
@@ -88,6 +90,7 @@ EXCEPTION_HANDLERS = {
     ValidationException: validation_handler,
     HTTPException: http_error_handler,
     DBAPIError: database_error_handler,
+    PoolTimeout: database_error_handler,
     OSError: os_error_handler,
     Exception: internal_error_handler,
 }
