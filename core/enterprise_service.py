@@ -18,6 +18,7 @@ from core.changes import record_change
 from core.context import Context
 from core.enterprises import Enterprise, EnterpriseIndustry
 from core.errors import Conflict, Forbidden, InvalidInput, not_found
+from core.hazard_rescope import move_hazards_with_enterprise
 from core.permissions import allowed, require
 from core.region_codes import subtree_prefix
 from core.regions import Grid, Region
@@ -82,6 +83,11 @@ async def _record(session: AsyncSession, ctx: Context, principal: Principal, ent
     now = ctx.clock.now()
     await append_audit(session, actor=principal.actor, action=action, entity="enterprise", entity_id=enterprise.id, at=now, before=before, after=snapshot(enterprise))
     moved = before is not None and (before.get("region_code") != enterprise.region_code or sorted(before.get("industries") or []) != enterprise.industries)
+    if moved and before is not None:
+        await move_hazards_with_enterprise(
+            session, enterprise_id=enterprise.id, region_code=enterprise.region_code, industries=enterprise.industries,
+            prev_region_code=before["region_code"], prev_industries=sorted(before.get("industries") or []), actor=principal.actor, at=now,
+        )
     await record_change(
         session, entity="enterprise", entity_id=enterprise.id, at=now, region_code=enterprise.region_code,
         industries=enterprise.industries, enterprise_id=enterprise.id,
