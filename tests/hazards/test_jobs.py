@@ -327,3 +327,37 @@ async def test_two_running_schedulers_fire_a_job_once(any_db_url, tmp_path):
             scheduler.shutdown(wait=False)
         for ctx in contexts:
             await ctx.db.dispose()
+
+
+def test_missed_jobs_are_those_whose_last_fire_time_is_in_the_current_period():
+    from core.local_time import LOCAL_TZ
+    from core.scheduler import missed_jobs
+
+    at = lambda day, hour, minute=0: datetime(2026, 4, day, hour, minute, tzinfo=LOCAL_TZ)  # noqa: E731
+    # 10:00 on 3 April: last month's dispatch (fired 1 April) and Q1's bulletin are still due, today's
+    # 08:00 reminders and 00:30 plan run too; the hourly overdue run fires at 10:05, not yet.
+    assert set(missed_jobs(at(3, 10))) == {"monthly_dispatch", "quarterly_bulletin", "deadline_reminders", "plan_assignments"}
+    assert "hazard_overdue" in missed_jobs(at(3, 10, 6))
+    # 03:00: today's reminders are not due before 08:00 (yesterday's belong to a past period)
+    assert "deadline_reminders" not in missed_jobs(at(3, 3))
+
+
+async def test_catch_up_runs_what_a_stopped_server_missed_once(api, clock):
+    from core.scheduler import catch_up
+
+    ctx = api.ctx
+    ent = await make_enterprise(ctx)
+    clock.set(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
+    await rectifying_hazard(ctx, ent.id, days=5, level="major")
+    clock.set(datetime(2026, 4, 3, 2, 0, tzinfo=UTC))  # 10:00 on 3 April in China: the server was down on the 1st
+    ran = await catch_up(ctx)
+    assert {"monthly_dispatch", "quarterly_bulletin"} <= set(ran)
+    async with ctx.db.read() as session:
+        snapshots = sorted((s.kind, s.period) for s in (await session.exec(select(ReportSnapshot))).all())
+        runs = sorted((r.job, r.period, r.status) for r in (await session.exec(select(JobRun))).all())
+    assert snapshots == [("monthly_dispatch", "2026-03"), ("quarterly_bulletin", "2026-Q1")]
+    assert ("monthly_dispatch", "2026-03", "done") in runs and ("quarterly_bulletin", "2026-Q1", "done") in runs
+    await catch_up(ctx)  # a second restart the same day runs nothing again
+    async with ctx.db.read() as session:
+        assert sorted((r.job, r.period, r.status) for r in (await session.exec(select(JobRun))).all()) == runs
+        assert len((await session.exec(select(ReportSnapshot))).all()) == 2
