@@ -91,7 +91,8 @@ def create_app(
         middleware=[AUTH_MIDDLEWARE],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         openapi_config=_openapi(),
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        # zlib's default level: Litestar's 9 took twice the CPU of 6 on a pull page for 0.1 % fewer bytes
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6),
         request_max_body_size=settings.max_body_bytes,
         state=State({"ctx": ctx, "settings": settings, "plugins": plugins}),
         lifespan=[lifespan],
