@@ -110,7 +110,9 @@ async def test_two_instances_on_one_database(pg_url: str, tmp_path: Path) -> Non
 
     assert all(a.status_code == 200 for a in answers), [a.text for a in answers if a.status_code != 200]
     for job in JOBS:
+        # At most one trigger runs it; none when the scheduler's start-up catch-up already ran it
+        # for this period (core.scheduler.catch_up): either way the job ran once (the job_run rows).
         done = [a.json() for a in answers if a.json()["job"] == job and a.json()["status"] == "done"]
-        assert len(done) == 1, (job, [a.json() for a in answers if a.json()["job"] == job])
+        assert len(done) <= 1, (job, [a.json() for a in answers if a.json()["job"] == job])
         job_runs = [r for r in runs if r["job"] == job]
         assert [(r["status"], r["attempts"]) for r in job_runs] == [("done", 1)], job_runs
