@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.audit import Actor
+from core.audit import Actor, lock_sequences
 from core.hazards import Hazard
 from core.write_set import WriteSet
 
@@ -29,6 +29,7 @@ async def move_hazards_with_enterprise(
     ids = list((await session.exec(select(Hazard.id).where(col(Hazard.enterprise_id) == enterprise_id).order_by(col(Hazard.id)))).all())
     if not ids:
         return 0
+    await lock_sequences(session)  # before the hazards' row locks, as every writer takes them (PostgreSQL)
     await session.exec(update(Hazard).where(col(Hazard.enterprise_id) == enterprise_id).values(region_code=region_code, industries=industries))  # type: ignore[call-overload]
     writes = WriteSet()
     for hazard_id in ids:
