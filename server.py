@@ -82,7 +82,7 @@ def create_app(
             yield
         finally:
             if scheduler is not None:
-                scheduler.shutdown(wait=False)
+                await scheduler.stop()
             await ctx.db.dispose()
 
     app = Litestar(

@@ -11,7 +11,10 @@ today's reminders at 10:00 after a restart at 9:30); ``run_job`` skips the perio
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -81,10 +84,32 @@ def build_scheduler(ctx: Context) -> AsyncIOScheduler:
     return scheduler
 
 
-def start_scheduler(ctx: Context) -> AsyncIOScheduler:
-    """Build and start the scheduler on the running event loop."""
+@dataclass
+class RunningScheduler:
+    """The started scheduler and its start-up catch-up; ``stop`` ends both before the database
+    is closed (a catch-up still running then would wait forever on a disposed connection)."""
+
+    scheduler: AsyncIOScheduler
+    catching_up: asyncio.Task[list[str]]
+
+    async def stop(self) -> None:
+        self.scheduler.shutdown(wait=False)
+        self.catching_up.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.catching_up
+
+
+async def _catch_up_logged(ctx: Context) -> list[str]:
+    try:
+        return await catch_up(ctx)
+    except Exception:  # like a scheduled job, the catch-up must never take the server down
+        log.exception("catching up on missed jobs failed")
+        return []
+
+
+def start_scheduler(ctx: Context) -> RunningScheduler:
+    """Build and start the scheduler on the running event loop, and catch up on missed runs."""
     scheduler = build_scheduler(ctx)
-    scheduler.add_job(catch_up, args=[ctx], id="catch_up", name="补跑停机期间错过的定时任务 (catch up on missed runs)")  # once, at once
     scheduler.start()
     log.info("scheduler started with jobs: %s", ", ".join(JOBS))
-    return scheduler
+    return RunningScheduler(scheduler, asyncio.get_running_loop().create_task(_catch_up_logged(ctx)))
