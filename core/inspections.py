@@ -58,6 +58,12 @@ def stage_assignment_done(writes: WriteSet, assignment: Assignment, inspection_i
     )
 
 
+def _require_inspecting(principal: Principal) -> None:
+    """Enterprise self-inspections (自查) are not enforcement inspections: 403 for other roles."""
+    if principal.role not in INSPECTING_ROLES:
+        raise Forbidden(f"role {principal.role!r} may not record inspections", "只有检查人员可以登记执法检查")
+
+
 async def record_inspection_in_session(
     session: AsyncSession,
     ctx: Context,
@@ -74,8 +80,7 @@ async def record_inspection_in_session(
     The same ``submission_id`` twice returns the first record unchanged. The inspector defaults to
     the caller. Enterprise self-inspections (自查) are not enforcement inspections: refused (403).
     """
-    if principal.role not in INSPECTING_ROLES:
-        raise Forbidden(f"role {principal.role!r} may not record inspections", "只有检查人员可以登记执法检查")
+    _require_inspecting(principal)
     if submission_id is not None:
         existing = (await session.exec(select(Inspection).where(col(Inspection.submission_id) == submission_id))).first()
         if existing is not None:
@@ -106,8 +111,7 @@ async def stage_inspection(
     """Validate an inspection and stage it (with its assignment's completion) in ``writes``; its id.
 
     For a new ``submission_id`` (the caller knows none was recorded for it)."""
-    if principal.role not in INSPECTING_ROLES:
-        raise Forbidden(f"role {principal.role!r} may not record inspections", "只有检查人员可以登记执法检查")
+    _require_inspecting(principal)
     enterprise = await session.get(Enterprise, enterprise_id)
     if enterprise is None or not principal.sees_enterprise(enterprise):
         raise not_found("enterprise", "企业")
