@@ -15,10 +15,13 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.sqlite_inline import inline_creator
 
 _BEGIN_OPTION = "anjian_sqlite_begin"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -64,6 +67,13 @@ def is_transient(exc: BaseException) -> bool:
     return any(marker in text for marker in _TRANSIENT_MARKERS)
 
 
+def _inline_creator(url: str, timeout_s: float) -> Any:
+    parsed = make_url(url)
+    args, opts = parsed.get_dialect()().create_connect_args(parsed)
+    opts.pop("check_same_thread", None)
+    return inline_creator(args[0], timeout_s, **opts)
+
+
 def _json_dumps(value: Any) -> str:
     return msgspec.json.encode(value).decode("utf-8")
 
@@ -71,8 +81,10 @@ def _json_dumps(value: Any) -> str:
 class Database:
     """Owns the engine and hands out sessions: ``read()`` for queries, ``write()`` for changes."""
 
-    def __init__(self, url: str, *, echo: bool = False, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
-        """``busy_timeout_ms``: how long a SQLite writer waits for the lock before "database is locked"."""
+    def __init__(self, url: str, *, echo: bool = False, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS, sqlite_inline: bool = True) -> None:
+        """``busy_timeout_ms``: how long a SQLite writer waits for the lock before "database is locked";
+        ``sqlite_inline``: run SQLite statements on the event loop's thread (``core.sqlite_inline``)
+        instead of aiosqlite's worker thread."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         # JSON columns (industries, answers, audit snapshots …) are read in bulk by pulls and
@@ -82,7 +94,11 @@ class Database:
             # WAL admits any number of readers. The default pool (5 + 10 overflow) opened and closed
             # an aiosqlite connection (a thread, four PRAGMAs) for most requests once 64 tablets
             # pushed at once; keep enough connections open for that instead.
-            kwargs.update(connect_args={"timeout": busy_timeout_ms / 1000}, pool_size=16, max_overflow=48)
+            kwargs.update(pool_size=16, max_overflow=48)
+            if sqlite_inline:
+                kwargs["async_creator"] = _inline_creator(url, busy_timeout_ms / 1000)
+            else:
+                kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine = create_async_engine(url, **kwargs)

@@ -48,6 +48,7 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     scheduler_instance_lock: bool = True
     migrate_on_start: bool = True
     sqlite_busy_timeout_ms: Annotated[int, msgspec.Meta(ge=0, le=600_000)] = 10_000
+    sqlite_inline: bool = True  # SQLite statements on the event loop's thread (core.sqlite_inline); false: aiosqlite's thread
     log_level: str = "INFO"
 
     @property
