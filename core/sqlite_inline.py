@@ -18,7 +18,9 @@ they could stall every other request:
 - Large ``executemany`` calls (bulk imports) run on a worker thread.
 
 The sqlite3 connection is opened with ``check_same_thread=False``; a connection is used by one
-coroutine at a time (SQLAlchemy's pool), so a worker thread never shares it with the loop.
+coroutine at a time (SQLAlchemy's pool), and every call first waits for a call still running on a
+worker thread (one whose caller was cancelled keeps running), so the two threads never use the
+connection at once.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ class InlineConnection:
         self._busy_ms = int(timeout_s * 1000)
         self._tx = _InlineQueue()
         self._deadline = 0.0
+        self._offloaded: asyncio.Future[Any] | None = None
         conn.set_progress_handler(self._over_budget, _PROGRESS_STEPS)
 
     @property
@@ -81,6 +84,17 @@ class InlineConnection:
     def _over_budget(self) -> int:
         # Nonzero interrupts the running statement; only armed while a SELECT runs inline.
         return 1 if self._deadline and time.perf_counter() > self._deadline else 0
+
+    async def offload(self, function: Callable[..., Any], *args: Any) -> Any:
+        """Run ``function`` on a worker thread; it finishes even if the caller is cancelled."""
+        await self.settle()
+        self._offloaded = asyncio.ensure_future(asyncio.to_thread(function, *args))
+        return await asyncio.shield(self._offloaded)
+
+    async def settle(self) -> None:
+        """Wait for an offloaded call that is still running (its outcome went to its caller)."""
+        if self._offloaded is not None and not self._offloaded.done():
+            await asyncio.wait([self._offloaded])
 
     @property
     def isolation_level(self) -> str | None:
@@ -95,24 +109,30 @@ class InlineConnection:
         return cursor
 
     async def commit(self) -> None:
-        await asyncio.to_thread(self._conn.commit)
+        await self.offload(self._conn.commit)
 
     async def rollback(self) -> None:
+        await self.settle()
         self._conn.rollback()
 
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
         self._conn.create_function(*args, **kwargs)
 
     async def close(self) -> None:
+        await self.settle()
         if self._connection is not None:
             self._connection.close()
             self._connection = None
 
     def stop(self) -> None:
-        """Used by SQLAlchemy to terminate a connection it gave up on."""
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        """Used by SQLAlchemy to terminate a connection it gave up on (after an offloaded call ends)."""
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        if self._offloaded is not None and not self._offloaded.done():
+            self._offloaded.add_done_callback(lambda _: connection.close())
+        else:
+            connection.close()
 
 
 class InlineCursor:
@@ -130,6 +150,7 @@ class InlineCursor:
         await self.close()
 
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> InlineCursor:
+        await self._owner.settle()
         args = (sql,) if parameters is None else (sql, parameters)
         verb = _verb(sql)
         if verb == "SELECT":
@@ -137,7 +158,7 @@ class InlineCursor:
         elif verb == "BEGIN" and any(mode in sql.upper() for mode in ("IMMEDIATE", "EXCLUSIVE")):
             await self._begin_write(args)
         elif verb == "COMMIT":
-            await asyncio.to_thread(self._cursor.execute, *args)
+            await self._owner.offload(self._cursor.execute, *args)
         else:
             self._cursor.execute(*args)
         return self
@@ -155,7 +176,7 @@ class InlineCursor:
         finally:
             owner._deadline = 0.0
         # Over budget: read it again, all of it, where it stalls no one.
-        self._rows = await asyncio.to_thread(self._select_all, args)
+        self._rows = await owner.offload(self._select_all, args)
 
     def _select_all(self, args: tuple[Any, ...]) -> list[Any] | None:
         self._cursor.execute(*args)
@@ -173,12 +194,13 @@ class InlineCursor:
         finally:
             conn.execute(f"PRAGMA busy_timeout={self._owner._busy_ms}")
         # Another process writes: wait for its lock (up to the busy timeout) off the loop.
-        await asyncio.to_thread(self._cursor.execute, *args)
+        await self._owner.offload(self._cursor.execute, *args)
 
     async def executemany(self, sql: str, seq_of_parameters: Iterable[Any]) -> InlineCursor:
+        await self._owner.settle()
         rows = seq_of_parameters if isinstance(seq_of_parameters, Sequence) else list(seq_of_parameters)
         if len(rows) > _THREAD_EXECUTEMANY_ROWS:
-            await asyncio.to_thread(self._cursor.executemany, sql, rows)
+            await self._owner.offload(self._cursor.executemany, sql, rows)
         else:
             self._cursor.executemany(sql, rows)
         return self
@@ -202,6 +224,7 @@ class InlineCursor:
         return self._cursor.fetchmany(size or self._cursor.arraysize)
 
     async def close(self) -> None:
+        await self._owner.settle()
         self._cursor.close()
 
     @property

@@ -126,3 +126,34 @@ async def test_a_writer_still_gives_up_after_the_busy_timeout(tmp_path):
             other.close()
     finally:
         await db.dispose()
+
+
+async def test_a_cancelled_read_on_a_worker_thread_finishes_before_its_connection_is_used_again(tmp_path, monkeypatch):
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'a.db'}")
+    try:
+        await _fill(db, 300_000)
+    finally:
+        await db.dispose()
+    monkeypatch.setattr(inline, "SELECT_BUDGET_S", 0.0)
+    conn = await inline.connect(str(tmp_path / "a.db"), timeout_s=5)
+    slow = asyncio.create_task(conn.cursor().execute("SELECT x FROM t ORDER BY (x * 7919) % 300007 LIMIT 1"))
+    await asyncio.sleep(0.01)  # the read is running on a worker thread now
+    slow.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await slow
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.001)
+            ticks += 1
+
+    ticking = asyncio.create_task(ticker())
+    await asyncio.sleep(0)
+    cursor = await conn.cursor().execute("SELECT count(*) FROM t")  # waits for the cancelled read, off the loop
+    assert await cursor.fetchall() == [(300_000,)]
+    ticking.cancel()
+    assert ticks > 3, "the loop stalled while the connection was busy on a worker thread"
+    await conn.rollback()
+    await conn.close()
