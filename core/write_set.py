@@ -18,11 +18,38 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, insert, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.audit import Actor, AuditEntry, chain_head, entry_hash, lock_sequences, remember_chain_head
 from core.changes import Change, change_row
+
+
+@functools.lru_cache(maxsize=512)
+def _insert_plan(table: Table, columns: tuple[str, ...], dialect: Any) -> tuple[str, tuple[Any, ...]] | None:
+    """The INSERT of ``columns`` in the dialect's own SQL and each column's bind processor, or None
+    when the statement needs more than the staged values (a Python-side column default)."""
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    if list(compiled.positiontup or ()) != list(columns):
+        return None
+    return str(compiled), tuple(table.c[name].type._cached_bind_processor(dialect) for name in columns)
+
+
+async def _insert_rows(connection: AsyncConnection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One executemany of staged rows. Binding values through ``insert(table)`` took a third of a
+    group commit's CPU (a generic path per row and value); the staged rows all name the same
+    columns, so the statement and each column's processor are looked up once and applied in a loop,
+    giving the database exactly the values SQLAlchemy would."""
+    columns = tuple(rows[0])
+    plan = _insert_plan(table, columns, connection.dialect)
+    if plan is None:
+        await connection.execute(insert(table), rows)
+        return
+    sql, processors = plan
+    pairs = list(zip(columns, processors, strict=True))
+    params = [tuple(row[name] if process is None else process(row[name]) for name, process in pairs) for row in rows]
+    await connection.exec_driver_sql(sql, params)  # type: ignore[arg-type]
 
 
 @functools.cache
@@ -89,16 +116,16 @@ class WriteSet:
         connection = await session.connection()  # Core statements in the session's transaction
         order = _table_order(len(SQLModel.metadata.tables))
         for table in sorted(self._inserts, key=lambda t: order.get(t, len(order))):
-            await connection.execute(insert(table), self._inserts[table])
+            await _insert_rows(connection, table, self._inserts[table])
         for table, key, values in self._updates:
             await connection.execute(update(table).where(table.c.id == key).values(**values))
         if self._changes:
-            await connection.execute(insert(Change.__table__), self._changes)  # type: ignore[attr-defined]
+            await _insert_rows(connection, Change.__table__, self._changes)  # type: ignore[arg-type]
         if self._audits:
             prev = await chain_head(session)
             for entry in self._audits:
                 entry["prev_hash"] = prev
                 entry["hash"] = prev = entry_hash(prev, entry)
-            await connection.execute(insert(AuditEntry.__table__), self._audits)  # type: ignore[attr-defined]
+            await _insert_rows(connection, AuditEntry.__table__, self._audits)  # type: ignore[arg-type]
             remember_chain_head(session, prev)
         self.__init__()  # type: ignore[misc]
