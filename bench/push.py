@@ -11,7 +11,7 @@ into the same database with SQLAlchemy Core — no HTTP, no validation — one t
 submission like the server (each record is atomic on its own), and, for reference, 50 per
 transaction. server/ceiling is the headline figure.
 
-    .venv/bin/python bench/push.py [--pg-dsn postgresql://postgres@127.0.0.1:5432/test] [--submissions 600]
+    .venv/bin/python bench/push.py [--pg-dsn postgresql://postgres@127.0.0.1:5432/test] [--submissions 600] [--pg-instances 1,2] [--sqlite-thread]
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ import argparse
 import asyncio
 import contextlib
 import math
+import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -112,11 +114,11 @@ async def cell(servers: list[Any], world: Any, tablets: list[dict[str, str]], co
     }
 
 
-async def ceiling(db_url: str, replicator: Replicator, copies: int, per_tx: int, workers: int) -> float:
+async def ceiling(db_url: str, replicator: Replicator, copies: int, per_tx: int, workers: int, sqlite_inline: bool = True) -> float:
     """Submissions/s writing the same rows straight into the database, ``per_tx`` per transaction."""
     from core.database import Database
 
-    db = Database(db_url)
+    db = Database(db_url, sqlite_inline=sqlite_inline)
     engine = db.engine.execution_options(anjian_sqlite_begin="IMMEDIATE")
     prepared = [replicator.copy() for _ in range(copies)]
     groups = [prepared[i : i + per_tx] for i in range(0, copies, per_tx)]
@@ -136,12 +138,15 @@ async def ceiling(db_url: str, replicator: Replicator, copies: int, per_tx: int,
         await db.dispose()
 
 
-async def run_engine(label: str, db_url: str, work: Path, target: int, cells_wanted: list[tuple[int, int]], instances: int = 1) -> dict[str, Any]:
+async def run_engine(
+    label: str, db_url: str, work: Path, target: int, cells_wanted: list[tuple[int, int]], instances: int = 1, sqlite_inline: bool = True
+) -> dict[str, Any]:
     from core.bootstrap import prepare_database
     from core.database import Database
     from server import build_context
 
-    data_dir = work / f"{label.split(',')[0]}-{instances}"
+    slug = re.sub(r"\W+", "-", label)
+    data_dir = work / f"{slug}-{instances}"
     data_dir.mkdir(parents=True)
     settings = settings_for(db_url, data_dir)
     ctx = build_context(settings)
@@ -151,6 +156,7 @@ async def run_engine(label: str, db_url: str, work: Path, target: int, cells_wan
     rng = random.Random(20260302)
     cells = []
     probe = Database(db_url)
+    os.environ["ANJIAN_SQLITE_INLINE"] = "true" if sqlite_inline else "false"  # read by the server processes
     with contextlib.ExitStack() as stack:
         # Instances share the database and the data directory (attachments), as a deployment would;
         # each starts once the one before answers, so only the first migrates.
@@ -178,8 +184,8 @@ async def run_engine(label: str, db_url: str, work: Path, target: int, cells_wan
     replicator = Replicator(template)
     copies = max(200, min(2000, target * 2))
     workers = 1 if db_url.startswith("sqlite") else 8
-    ceil_1 = await ceiling(db_url, replicator, copies, 1, workers)
-    ceil_50 = await ceiling(db_url, replicator, copies, 50, workers)
+    ceil_1 = await ceiling(db_url, replicator, copies, 1, workers, sqlite_inline)
+    ceil_50 = await ceiling(db_url, replicator, copies, 50, workers, sqlite_inline)
     print(f"  {label} ceiling: {ceil_1:.1f} submissions/s (1 per transaction), {ceil_50:.1f} (50 per transaction)", flush=True)
     return {"label": label, "cells": cells, "template": {k: len(v) for k, v in template.items()}, "rows": replicator.rows_per_copy,
             "ceil_1": ceil_1, "ceil_50": ceil_50, "workers": workers, "copies": copies, "rss_mib": rss / 1024, "instances": instances}
@@ -222,6 +228,7 @@ async def main() -> None:
     parser.add_argument("--submissions", type=int, default=200, help="about this many submissions per cell (default 200; a cell always sends one request per tablet)")
     parser.add_argument("--cells", default=",".join(f"{b}x{c}" for b in BATCHES for c in CONCURRENCY), help="batch x concurrency cells (default: all six)")
     parser.add_argument("--pg-instances", default="1", help="server instances sharing the PostgreSQL database, e.g. 1,2 for both (default 1); tablets are spread over them")
+    parser.add_argument("--sqlite-thread", action="store_true", help="also run SQLite with every statement on aiosqlite's thread (ANJIAN_SQLITE_INLINE=false), for comparison in the same run")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
     args = parser.parse_args()
     dsn = pg_dsn(args.pg_dsn)
@@ -231,6 +238,10 @@ async def main() -> None:
         work = Path(tmp)
         print("SQLite", flush=True)
         engines.append(await run_engine("SQLite", f"sqlite+aiosqlite:///{work}/anjian.db", work, args.submissions, cells_wanted))
+        if args.sqlite_thread:
+            label = "SQLite, statements on aiosqlite's thread (ANJIAN_SQLITE_INLINE=false)"
+            print(label, flush=True)
+            engines.append(await run_engine(label, f"sqlite+aiosqlite:///{work}/thread.db", work, args.submissions, cells_wanted, sqlite_inline=False))
         if dsn:
             for instances in (int(n) for n in args.pg_instances.split(",")):
                 label = "PostgreSQL" if instances == 1 else f"PostgreSQL, {instances} server instances"
