@@ -1,6 +1,8 @@
 """SQLite on the event loop's thread: fast statements inline, anything that could stall the loop moved off it."""
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 import sqlite3
 import threading
 import time
@@ -12,7 +14,8 @@ import core.sqlite_inline as inline
 from core.database import Database
 
 
-def _database(path, **kwargs) -> Database:
+@asynccontextmanager
+async def _database(path, **kwargs) -> AsyncIterator[Database]:
     db = Database(f"sqlite+aiosqlite:///{path}", **kwargs)
 
     @event.listens_for(db.engine.sync_engine, "connect")
@@ -20,7 +23,10 @@ def _database(path, **kwargs) -> Database:
         # tid(): the thread a statement's row was computed on.
         dbapi_connection.create_function("tid", 0, threading.get_ident)
 
-    return db
+    try:
+        yield db
+    finally:
+        await db.dispose()
 
 
 async def _fill(db: Database, rows: int) -> None:
@@ -30,40 +36,30 @@ async def _fill(db: Database, rows: int) -> None:
 
 
 async def test_statements_run_on_the_loop_thread(tmp_path):
-    db = _database(tmp_path / "a.db")
-    try:
+    async with _database(tmp_path / "a.db") as db:
         async with db.engine.connect() as conn:
             assert (await conn.execute(text("SELECT tid()"))).scalar() == threading.get_ident()
-    finally:
-        await db.dispose()
 
 
 async def test_the_aiosqlite_thread_is_still_there_when_asked_for(tmp_path):
-    db = _database(tmp_path / "a.db", sqlite_inline=False)
-    try:
+    async with _database(tmp_path / "a.db", sqlite_inline=False) as db:
         async with db.engine.connect() as conn:
             assert (await conn.execute(text("SELECT tid()"))).scalar() != threading.get_ident()
-    finally:
-        await db.dispose()
 
 
 async def test_a_select_over_its_budget_is_read_again_on_a_worker_thread(tmp_path, monkeypatch):
-    db = _database(tmp_path / "a.db")
-    try:
+    async with _database(tmp_path / "a.db") as db:
         await _fill(db, 20_000)
         monkeypatch.setattr(inline, "SELECT_BUDGET_S", 0.0)
         async with db.engine.connect() as conn:
             row = (await conn.execute(text("SELECT max(tid()), sum(x), count(*) FROM t"))).one()
         assert row[0] != threading.get_ident()
         assert (row[1], row[2]) == (sum(range(20_000)), 20_000)
-    finally:
-        await db.dispose()
 
 
 async def test_a_write_over_the_budget_is_never_interrupted(tmp_path, monkeypatch):
     # Interrupting a write would roll back its whole transaction: writes have no budget.
-    db = _database(tmp_path / "a.db")
-    try:
+    async with _database(tmp_path / "a.db") as db:
         await _fill(db, 20_000)
         monkeypatch.setattr(inline, "SELECT_BUDGET_S", 0.0)
         async with db.write() as session:
@@ -71,14 +67,11 @@ async def test_a_write_over_the_budget_is_never_interrupted(tmp_path, monkeypatc
         monkeypatch.setattr(inline, "SELECT_BUDGET_S", 5.0)
         async with db.engine.connect() as conn:
             assert (await conn.execute(text("SELECT sum(x) FROM t"))).scalar() == sum(range(1, 20_001))
-    finally:
-        await db.dispose()
 
 
 async def test_waiting_for_another_writer_does_not_stall_the_loop(tmp_path):
     path = tmp_path / "a.db"
-    db = _database(path)
-    try:
+    async with _database(path) as db:
         await _fill(db, 10)
         other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)  # another process, in effect
         other.execute("BEGIN IMMEDIATE")
@@ -106,14 +99,11 @@ async def test_waiting_for_another_writer_does_not_stall_the_loop(tmp_path):
         other.close()
         async with db.engine.connect() as conn:
             assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar() == 11
-    finally:
-        await db.dispose()
 
 
 async def test_a_writer_still_gives_up_after_the_busy_timeout(tmp_path):
     path = tmp_path / "a.db"
-    db = _database(path, busy_timeout_ms=300)
-    try:
+    async with _database(path, busy_timeout_ms=300) as db:
         await _fill(db, 1)
         other = sqlite3.connect(path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
@@ -124,8 +114,6 @@ async def test_a_writer_still_gives_up_after_the_busy_timeout(tmp_path):
         finally:
             other.execute("ROLLBACK")
             other.close()
-    finally:
-        await db.dispose()
 
 
 async def test_a_cancelled_read_on_a_worker_thread_finishes_before_its_connection_is_used_again(tmp_path, monkeypatch):
