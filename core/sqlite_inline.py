@@ -103,11 +103,6 @@ class InlineConnection:
     def cursor(self) -> InlineCursor:
         return InlineCursor(self, self._conn.cursor())
 
-    async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> InlineCursor:
-        cursor = self.cursor()
-        await cursor.execute(sql, parameters)
-        return cursor
-
     async def commit(self) -> None:
         await self.offload(self._conn.commit)
 
@@ -136,7 +131,8 @@ class InlineConnection:
 
 
 class InlineCursor:
-    """The subset of ``aiosqlite.Cursor`` SQLAlchemy uses; a SELECT's rows are read at execute."""
+    """The subset of ``aiosqlite.Cursor`` SQLAlchemy uses. A SELECT's rows are all read at execute
+    (within its budget), so ``stream()`` on SQLite does not bound memory; nothing here streams."""
 
     def __init__(self, owner: InlineConnection, cursor: sqlite3.Cursor) -> None:
         self._owner = owner
