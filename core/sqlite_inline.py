@@ -13,8 +13,10 @@ they could stall every other request:
   wait (up to the busy timeout) happens on a worker thread.
 - ``COMMIT`` runs on a worker thread: it may checkpoint the WAL into the database file.
 - A ``SELECT`` gets a time budget (``SELECT_BUDGET_S``); one that runs longer (a report over
-  years of history) is interrupted and run again on a worker thread. Only reads are interrupted:
-  interrupting a write would roll back the whole transaction.
+  years of history, a page of 500 enterprises for a tablet's pull) is interrupted and run again on
+  a worker thread, and its SQL text is remembered so that it goes there directly next time (the
+  interrupted try is wasted work). Only reads are interrupted: interrupting a write would roll
+  back the whole transaction.
 - Large ``executemany`` calls (bulk imports) run on a worker thread.
 
 The sqlite3 connection is opened with ``check_same_thread=False``; a connection is used by one
@@ -28,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
@@ -35,6 +38,15 @@ from typing import Any
 SELECT_BUDGET_S = 0.005  # a read that runs longer moves to a worker thread
 _PROGRESS_STEPS = 2_000  # SQLite VM instructions between budget checks
 _THREAD_EXECUTEMANY_ROWS = 500  # larger batches are written on a worker thread
+_SLOW_SELECTS_KEPT = 512
+_slow_selects: OrderedDict[str, None] = OrderedDict()  # SQL of reads that went over budget, newest last
+
+
+def _remember_slow(sql: str) -> None:
+    _slow_selects[sql] = None
+    _slow_selects.move_to_end(sql)
+    while len(_slow_selects) > _SLOW_SELECTS_KEPT:
+        _slow_selects.popitem(last=False)
 
 
 def _verb(sql: str) -> str:
@@ -161,6 +173,9 @@ class InlineCursor:
 
     async def _select(self, args: tuple[Any, ...]) -> None:
         owner = self._owner
+        if args[0] in _slow_selects:
+            self._rows = await owner.offload(self._select_all, args)
+            return
         owner._deadline = time.perf_counter() + SELECT_BUDGET_S
         try:
             self._cursor.execute(*args)
@@ -171,7 +186,8 @@ class InlineCursor:
                 raise
         finally:
             owner._deadline = 0.0
-        # Over budget: read it again, all of it, where it stalls no one.
+        # Over budget: read it again, all of it, where it stalls no one; and go there at once next time.
+        _remember_slow(args[0])
         self._rows = await owner.offload(self._select_all, args)
 
     def _select_all(self, args: tuple[Any, ...]) -> list[Any] | None:

@@ -57,6 +57,20 @@ async def test_a_select_over_its_budget_is_read_again_on_a_worker_thread(tmp_pat
         assert (row[1], row[2]) == (sum(range(20_000)), 20_000)
 
 
+async def test_a_select_that_went_over_its_budget_goes_to_a_worker_thread_at_once_next_time(tmp_path, monkeypatch):
+    async with _database(tmp_path / "a.db") as db:
+        await _fill(db, 20_000)
+        sql = "SELECT max(tid()), count(*) FROM t WHERE x >= :low"
+        monkeypatch.setattr(inline, "SELECT_BUDGET_S", 0.0)
+        async with db.engine.connect() as conn:
+            await conn.execute(text(sql), {"low": 0})
+        monkeypatch.setattr(inline, "SELECT_BUDGET_S", 60.0)  # tried inline, it would now run there to the end
+        async with db.engine.connect() as conn:
+            row = (await conn.execute(text(sql), {"low": 10})).one()
+        assert row[0] != threading.get_ident()
+        assert row[1] == 19_990
+
+
 async def test_a_write_over_the_budget_is_never_interrupted(tmp_path, monkeypatch):
     # Interrupting a write would roll back its whole transaction: writes have no budget.
     async with _database(tmp_path / "a.db") as db:
