@@ -82,17 +82,19 @@ async def _set_industries(session: AsyncSession, enterprise: Enterprise) -> None
 async def _record(session: AsyncSession, ctx: Context, principal: Principal, enterprise: Enterprise, action: str, before: dict[str, Any] | None) -> None:
     now = ctx.clock.now()
     await append_audit(session, actor=principal.actor, action=action, entity="enterprise", entity_id=enterprise.id, at=now, before=before, after=snapshot(enterprise))
-    moved = before is not None and (before.get("region_code") != enterprise.region_code or sorted(before.get("industries") or []) != enterprise.industries)
-    if moved and before is not None:
+    prev_industries = sorted((before or {}).get("industries") or [])
+    moved = before is not None and (before.get("region_code") != enterprise.region_code or prev_industries != enterprise.industries)
+    left = before if moved else None  # the scope the enterprise left
+    if left is not None:
         await move_hazards_with_enterprise(
             session, enterprise_id=enterprise.id, region_code=enterprise.region_code, industries=enterprise.industries,
-            prev_region_code=before["region_code"], prev_industries=sorted(before.get("industries") or []), actor=principal.actor, at=now,
+            prev_region_code=left["region_code"], prev_industries=prev_industries, actor=principal.actor, at=now,
         )
     await record_change(
         session, entity="enterprise", entity_id=enterprise.id, at=now, region_code=enterprise.region_code,
         industries=enterprise.industries, enterprise_id=enterprise.id,
-        prev_region_code=before.get("region_code") if moved and before else None,
-        prev_industries=(before.get("industries") or []) if moved and before else None,
+        prev_region_code=left.get("region_code") if left else None,
+        prev_industries=(left.get("industries") or []) if left else None,
     )
 
 
