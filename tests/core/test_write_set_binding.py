@@ -1,14 +1,16 @@
-"""WriteSet binds staged rows itself (``_insert_rows``): the database must receive exactly what
+"""WriteSet binds staged rows itself (``_insert_all``: an executemany per table, or on PostgreSQL
+one statement of ``unnest`` arrays for all tables): the database must receive exactly what
 SQLAlchemy's generic ``insert(table)`` would have sent, on every engine."""
 
 from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import insert
 
-from core.audit import AuditEntry
+from core.audit import SYSTEM, AuditEntry, verify_chain
 from core.bootstrap import prepare_database
 from core.database import Database
-from core.write_set import _insert_rows
+from core.regions import Grid, Region
+from core.write_set import WriteSet, _insert_all
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -28,7 +30,7 @@ async def test_staged_rows_are_stored_exactly_as_the_generic_insert_stores_them(
         table = AuditEntry.__table__
         for at in (datetime(2026, 3, 2, 17, 0, 0, tzinfo=BEIJING), datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC)):
             async with db.engine.begin() as conn:
-                await _insert_rows(conn, table, [_row("fast", at)])
+                await _insert_all(conn, [(table, [_row("fast", at)])])
                 await conn.execute(insert(table), [_row("generic", at)])
             async with db.engine.connect() as conn:
                 rows = {
@@ -40,5 +42,34 @@ async def test_staged_rows_are_stored_exactly_as_the_generic_insert_stores_them(
             assert rows["fast"] == rows["generic"]
             async with db.engine.begin() as conn:
                 await conn.exec_driver_sql("DELETE FROM audit_entry WHERE action = 'binding_test'")
+    finally:
+        await db.dispose()
+
+
+async def test_one_flush_stores_parents_beside_children_and_keeps_staging_order(any_db_url):
+    """On PostgreSQL every table of a flush goes in one statement: a child row may reference a
+    parent staged in the same flush, and audit entries and change rows get their ``seq`` in staging
+    order (the chain verifies, the change feed reads in order)."""
+    db = Database(any_db_url)
+    try:
+        await prepare_database(db)
+        at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        writes = WriteSet()
+        writes.insert(Grid, {"code": "990101001", "region_code": "990101", "township": "测试镇", "name": "测试网格", "responsible_person": "张网格", "responsible_phone": ""})
+        writes.insert(Region, {"code": "990101", "name": "测试县", "parent_code": None, "level": "county"})
+        names = [f"entry-{n}" for n in range(12)]
+        for name in names:
+            writes.audit(actor=SYSTEM, action="flush_order_test", entity="t", entity_id=name, at=at, after={"名称": name})
+            writes.change(entity="t", entity_id=name, at=at, region_code="990101")
+        async with db.write() as session:
+            await writes.flush(session)
+        async with db.read() as session:
+            assert (await verify_chain(session)).ok
+        async with db.engine.connect() as conn:
+            audits = [r[0] for r in await conn.exec_driver_sql("SELECT entity_id FROM audit_entry WHERE action = 'flush_order_test' ORDER BY seq")]
+            changes = [r[0] for r in await conn.exec_driver_sql("SELECT entity_id FROM change WHERE entity = 't' ORDER BY seq")]
+            grid = (await conn.exec_driver_sql("SELECT region_code, name FROM grid WHERE code = '990101001'")).one()
+        assert audits == names and changes == names
+        assert tuple(grid) == ("990101", "测试网格")
     finally:
         await db.dispose()
