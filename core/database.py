@@ -9,6 +9,7 @@ writers. PostgreSQL (asyncpg) runs the same code.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -43,6 +44,34 @@ def _tune_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+# A pooled PostgreSQL connection idle longer than this is pinged before use (``_ping_when_idle``).
+IDLE_PING_S = 10.0
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Check a pooled connection that sat idle (a restarted server, a firewall that dropped it)
+    before handing it out, and replace it if it is dead.
+
+    Why not ``pool_pre_ping``: it pings on every checkout, a round trip that cost 0.45 ms of
+    server CPU out of 2 ms for an authenticated request. A connection in steady use is not
+    pinged; should the server restart under it, the request gets a retryable 503 and SQLAlchemy
+    discards every connection of the pool made before the failure."""
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["anjian_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("anjian_idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_S:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as exc:  # noqa: BLE001 - any failure means the connection is unusable
+            raise DisconnectionError("idle connection failed its ping") from exc  # the pool replaces it
 
 
 # What a temporary condition of the database says (SQLite, PostgreSQL): the statement may succeed
@@ -100,12 +129,19 @@ class Database:
             else:
                 kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}
         else:
-            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+            kwargs.update(pool_size=10, max_overflow=20)
         self.engine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             _tune_sqlite(self.engine, busy_timeout_ms)
+        else:
+            _ping_when_idle(self.engine)
         write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
-        self._reads = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        # PostgreSQL reads run in autocommit: under READ COMMITTED every statement takes its own
+        # snapshot inside a transaction too, so BEGIN and ROLLBACK only cost two round trips
+        # (each a wake-up of the event loop) per request. SQLite keeps its transaction: there it
+        # holds one snapshot for all of a read's statements.
+        read_engine = self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._reads = async_sessionmaker(read_engine, class_=AsyncSession, expire_on_commit=False)
         self._writes = async_sessionmaker(write_engine, class_=AsyncSession, expire_on_commit=False)
         # SQLite admits one writer; its busy handler polls with growing sleeps, so many waiting
         # writers leave the lock idle and some starve past the busy timeout (503). Queue this
