@@ -173,12 +173,20 @@ class WriteSet:
         if not self:
             return
         await session.flush()
-        if self._changes or self._audits:
-            # Before any row lock of ours: a writer waiting here holds none another one needs.
-            await lock_sequences(session)
         connection = await session.connection()  # Core statements in the session's transaction
         order = _table_order(len(SQLModel.metadata.tables))
         batches = [(table, self._inserts[table]) for table in sorted(self._inserts, key=lambda t: order.get(t, len(order)))]
+        if self._changes or self._audits:
+            if connection.dialect.name == "postgresql" and batches:
+                # New rows under fresh keys go in before the lock that serialises every writer of
+                # every instance, so only audit entries and change rows are written while holding
+                # it. Only a writer inserting the same key waits for these rows (two pushes of one
+                # record racing): it waits for our commit, or, should it hold the lock already,
+                # PostgreSQL ends the deadlock after a second and one side answers a retryable 503.
+                await _insert_all(connection, batches)
+                batches = []
+            # Before any update of existing rows: a writer waiting here locks none another one needs.
+            await lock_sequences(session)
         if self._changes:
             batches.append((Change.__table__, self._changes))  # type: ignore[arg-type]
         if self._audits:
@@ -187,7 +195,8 @@ class WriteSet:
                 entry["prev_hash"] = prev
                 entry["hash"] = prev = entry_hash(prev, entry)
             batches.append((AuditEntry.__table__, self._audits))  # type: ignore[arg-type]
-        await _insert_all(connection, batches)
+        if batches:
+            await _insert_all(connection, batches)
         for table, key, values in self._updates:
             await connection.execute(update(table).where(table.c.id == key).values(**values))
         if self._audits:

@@ -83,6 +83,19 @@ async def any_db_url(request, tmp_path) -> AsyncIterator[str]:  # type: ignore[n
 
 
 @pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database, for behaviour only PostgreSQL has (skipped without a DSN)."""
+    dsn = pg_dsn()
+    if not dsn:
+        pytest.skip(f"PostgreSQL only: set {PG_DSN_ENV}=postgresql+asyncpg://user@host:port/db to run it")
+    url, name = await create_pg_database(dsn)
+    try:
+        yield url
+    finally:
+        await drop_pg_database(dsn, name)
+
+
+@pytest.fixture
 def clock() -> FrozenClock:
     """Test time, moved by hand."""
     return FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))

@@ -4,25 +4,10 @@ use is not pinged (``core.database._ping_when_idle``)."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import text
 
 import core.database
 from core.database import Database
-from tests.conftest import PG_DSN_ENV, pg_dsn
-from tests.scratch_db import create_pg_database, drop_pg_database
-
-
-@pytest.fixture
-async def pg_url():  # type: ignore[no-untyped-def]
-    dsn = pg_dsn()
-    if not dsn:
-        pytest.skip(f"PostgreSQL only: set {PG_DSN_ENV}=postgresql+asyncpg://user@host:port/db to run it")
-    url, name = await create_pg_database(dsn)
-    try:
-        yield url
-    finally:
-        await drop_pg_database(dsn, name)
 
 
 async def _backend_pid(db: Database) -> int:

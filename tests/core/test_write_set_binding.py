@@ -73,3 +73,28 @@ async def test_one_flush_stores_parents_beside_children_and_keeps_staging_order(
         assert tuple(grid) == ("990101", "测试网格")
     finally:
         await db.dispose()
+
+
+async def test_postgresql_writes_fresh_rows_before_taking_the_sequence_lock(pg_url):
+    """The lock that orders audit and change appends serialises every writer of every instance:
+    only audit entries and change rows are written while holding it, plain new rows go before."""
+    from sqlalchemy import event
+
+    db = Database(pg_url)
+    statements: list[str] = []
+    try:
+        await prepare_database(db)
+        event.listen(db.engine.sync_engine, "before_cursor_execute", lambda _c, _cur, sql, *_: statements.append(sql))
+        writes = WriteSet()
+        writes.insert(Region, {"code": "990102", "name": "测试区", "parent_code": None, "level": "county"})
+        writes.audit(actor=SYSTEM, action="lock_order_test", entity="region", entity_id="990102", at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+        writes.change(entity="region", entity_id="990102", at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC), region_code="990102")
+        async with db.write() as session:
+            await writes.flush(session)
+        region_insert = next(i for i, sql in enumerate(statements) if "INSERT INTO region" in sql)
+        lock = next(i for i, sql in enumerate(statements) if "pg_advisory_xact_lock" in sql)
+        audit_insert = next(i for i, sql in enumerate(statements) if "INSERT INTO audit_entry" in sql)
+        assert region_insert < lock < audit_insert
+        assert "INSERT INTO region" not in statements[audit_insert]  # the locked statement holds only sequenced rows
+    finally:
+        await db.dispose()
