@@ -29,6 +29,7 @@ from core.bootstrap import prepare_database
 from core.clock import Clock
 from core.context import Context
 from core.database import Database
+from core.gc_tuning import tune_gc
 from core.jobs_cli import register_jobs
 from core.scheduler import start_scheduler
 from core.secret import load_or_create_secret
@@ -78,6 +79,7 @@ def create_app(
         await publish_plugin_checklists(ctx, plugins)
         await plugins.startup(app)
         scheduler = start_scheduler(ctx) if settings.run_scheduler else None
+        tune_gc(settings.gc_gen0_threshold)  # last: what start-up built is frozen out of the collector
         try:
             yield
         finally:

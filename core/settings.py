@@ -49,6 +49,9 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     migrate_on_start: bool = True
     sqlite_busy_timeout_ms: Annotated[int, msgspec.Meta(ge=0, le=600_000)] = 10_000
     sqlite_inline: bool = True  # SQLite statements on the event loop's thread (core.sqlite_inline); false: aiosqlite's thread
+    # Young objects are collected every this many allocations, and start-up's objects are frozen
+    # out of the collector (core.gc_tuning); 0 keeps CPython's default (700).
+    gc_gen0_threshold: Annotated[int, msgspec.Meta(ge=0)] = 10_000
     log_level: str = "INFO"
 
     @property

@@ -106,6 +106,7 @@ def make_settings(db_url: str, data_dir: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = dict(
         database_url=db_url, data_dir=data_dir, secret_key=SECRET, login_failure_delay=0.0, run_scheduler=False, plugins_strict=False,
         argon2_time_cost=1, argon2_memory_kib=64, argon2_parallelism=1,
+        gc_gen0_threshold=0,  # every test's app would freeze its objects into the test process for good
     )
     values.update(overrides)
     return Settings(**values)
