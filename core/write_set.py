@@ -18,8 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, insert, update
-from sqlalchemy.sql import sqltypes
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import sqltypes
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -63,9 +63,11 @@ def _unnest_insert(table: Table, columns: tuple[str, ...], dialect: Any, first: 
 def _combined_insert(shapes: tuple[tuple[Table, tuple[str, ...]], ...], dialect: Any) -> str | None:
     """One PostgreSQL statement inserting every table's rows (each insert a data-modifying CTE but
     the last), or None when a table needs the generic insert. Foreign keys are checked at the end
-    of the statement, so a child may sit beside its parent."""
-    if any(_insert_plan(table, columns, dialect) is None for table, columns in shapes):
-        return None
+    of the statement, so a child may sit beside its parent. An ARRAY column also takes the generic
+    path: ``unnest`` would flatten an array of arrays."""
+    for table, columns in shapes:
+        if _insert_plan(table, columns, dialect) is None or any(isinstance(table.c[name].type, sqltypes.ARRAY) for name in columns):
+            return None
     parts, first = [], 1
     for table, columns in shapes:
         parts.append(_unnest_insert(table, columns, dialect, first))
@@ -74,7 +76,7 @@ def _combined_insert(shapes: tuple[tuple[Table, tuple[str, ...]], ...], dialect:
     return (f"WITH {', '.join(f'staged_{n} AS ({sql})' for n, sql in enumerate(ctes))} " if ctes else "") + last
 
 
-def _bound(table: Table, columns: tuple[str, ...], processors: tuple[Any, ...], rows: list[dict[str, Any]]) -> list[list[Any]]:
+def _bound(columns: tuple[str, ...], processors: tuple[Any, ...], rows: list[dict[str, Any]]) -> list[list[Any]]:
     """Each column's values through its bind processor: exactly what SQLAlchemy would send."""
     return [[row[name] for row in rows] if process is None else [process(row[name]) for row in rows] for name, process in zip(columns, processors, strict=True)]
 
@@ -111,7 +113,7 @@ async def _insert_all(connection: AsyncConnection, batches: list[tuple[Table, li
     for (table, columns), (_, rows) in zip(shapes, batches, strict=True):
         plan = _insert_plan(table, columns, dialect)
         assert plan is not None
-        params.extend(_bound(table, columns, plan[1], rows))
+        params.extend(_bound(columns, plan[1], rows))
     await connection.exec_driver_sql(sql, tuple(params))
 
 
