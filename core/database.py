@@ -19,7 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.sqlite_inline import inline_creator
@@ -43,7 +43,8 @@ def _tune_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        if mode is not None:  # None: no transaction (``Database.single_read``)
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 # A pooled PostgreSQL connection idle longer than this is pinged before use (``_ping_when_idle``).
@@ -142,6 +143,9 @@ class Database:
         # holds one snapshot for all of a read's statements.
         read_engine = self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._reads = async_sessionmaker(read_engine, class_=AsyncSession, expire_on_commit=False)
+        # One statement needs no transaction on either engine: SQLite then runs it in autocommit
+        # (no BEGIN, nothing to roll back); PostgreSQL saves BEGIN and ROLLBACK round trips.
+        self._single_reads = self.engine.execution_options(**({_BEGIN_OPTION: None} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}))
         self._writes = async_sessionmaker(write_engine, class_=AsyncSession, expire_on_commit=False)
         # SQLite admits one writer; its busy handler polls with growing sleeps, so many waiting
         # writers leave the lock idle and some starve past the busy timeout (503). Queue this
@@ -158,6 +162,14 @@ class Database:
         """A session for queries; its transaction is rolled back at the end."""
         async with self._reads() as session:
             yield session
+
+    @asynccontextmanager
+    async def single_read(self) -> AsyncIterator[AsyncConnection]:
+        """A plain connection for one read statement, outside any transaction: every request's
+        authentication, where BEGIN and ROLLBACK cost more than the query. Several statements
+        that must agree with each other belong in ``read()``."""
+        async with self._single_reads.connect() as conn:
+            yield conn
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
