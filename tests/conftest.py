@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,33 +67,35 @@ def db_url(tmp_path, sqlite_template) -> str:  # type: ignore[no-untyped-def]
     return f"sqlite+aiosqlite:///{target}"
 
 
+@asynccontextmanager
+async def fresh_pg_database(why: str) -> AsyncIterator[str]:
+    """A fresh PostgreSQL database, dropped afterwards; the test is skipped (saying ``why`` it
+    needs one) when no DSN is set."""
+    dsn = pg_dsn()
+    if not dsn:
+        pytest.skip(f"{why}: set {PG_DSN_ENV}=postgresql+asyncpg://user@host:port/db to run it")
+    url, name = await create_pg_database(dsn)
+    try:
+        yield url
+    finally:
+        await drop_pg_database(dsn, name)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def any_db_url(request, tmp_path) -> AsyncIterator[str]:  # type: ignore[no-untyped-def]
     """A fresh database on each engine anjian supports."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path}/anjian.db"
         return
-    dsn = pg_dsn()
-    if not dsn:
-        pytest.skip(f"PostgreSQL variant: set {PG_DSN_ENV}=postgresql+asyncpg://user@host:port/db to run it")
-    url, name = await create_pg_database(dsn)
-    try:
+    async with fresh_pg_database("PostgreSQL variant") as url:
         yield url
-    finally:
-        await drop_pg_database(dsn, name)
 
 
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
     """A fresh PostgreSQL database, for behaviour only PostgreSQL has (skipped without a DSN)."""
-    dsn = pg_dsn()
-    if not dsn:
-        pytest.skip(f"PostgreSQL only: set {PG_DSN_ENV}=postgresql+asyncpg://user@host:port/db to run it")
-    url, name = await create_pg_database(dsn)
-    try:
+    async with fresh_pg_database("PostgreSQL only") as url:
         yield url
-    finally:
-        await drop_pg_database(dsn, name)
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ import pytest
 
 from sync.client import TabletClient
 from sync.outbox import LocalStore
-from tests.conftest import PASSWORD, pg_dsn
-from tests.scratch_db import create_pg_database, drop_pg_database
+from tests.conftest import PASSWORD, fresh_pg_database
 from tests.reliability.processes import ServerProcess, assert_stored_exactly_once, database_counts, seed, server_env, start_worker
 from tests.reliability.scale import reliability_scale
 
@@ -31,14 +30,8 @@ JOBS = ("hazard_overdue", "deadline_reminders", "monthly_dispatch", "quarterly_b
 
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
-    dsn = pg_dsn()
-    if not dsn:
-        pytest.skip("two instances need PostgreSQL: set ANJIAN_TEST_PG_DSN=postgresql+asyncpg://user@host:port/db to run it")
-    url, name = await create_pg_database(dsn)
-    try:
+    async with fresh_pg_database("two instances need PostgreSQL") as url:
         yield url
-    finally:
-        await drop_pg_database(dsn, name)
 
 
 async def _pull_all(url: str, state: Path, username: str) -> dict[str, dict[str, dict]]:
