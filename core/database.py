@@ -137,15 +137,15 @@ class Database:
         else:
             _ping_when_idle(self.engine)
         write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
-        # PostgreSQL reads run in autocommit: under READ COMMITTED every statement takes its own
-        # snapshot inside a transaction too, so BEGIN and ROLLBACK only cost two round trips
-        # (each a wake-up of the event loop) per request. SQLite keeps its transaction: there it
-        # holds one snapshot for all of a read's statements.
-        read_engine = self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._reads = async_sessionmaker(read_engine, class_=AsyncSession, expire_on_commit=False)
         # One statement needs no transaction on either engine: SQLite then runs it in autocommit
         # (no BEGIN, nothing to roll back); PostgreSQL saves BEGIN and ROLLBACK round trips.
         self._single_reads = self.engine.execution_options(**({_BEGIN_OPTION: None} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}))
+        # PostgreSQL sessions for reads run in autocommit too: under READ COMMITTED every statement
+        # takes its own snapshot inside a transaction as well, so BEGIN and ROLLBACK only cost two
+        # round trips (each a wake-up of the event loop) per request. SQLite keeps the transaction:
+        # there it holds one snapshot for all of a read's statements.
+        read_engine = self.engine if self.is_sqlite else self._single_reads
+        self._reads = async_sessionmaker(read_engine, class_=AsyncSession, expire_on_commit=False)
         self._writes = async_sessionmaker(write_engine, class_=AsyncSession, expire_on_commit=False)
         # SQLite admits one writer; its busy handler polls with growing sleeps, so many waiting
         # writers leave the lock idle and some starve past the busy timeout (503). Queue this
