@@ -14,6 +14,7 @@ trace. Pending ORM changes of the same session are flushed first, so staged rows
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -27,14 +28,25 @@ from core.audit import Actor, AuditEntry, chain_head, entry_hash, lock_sequences
 from core.changes import Change, change_row
 
 
+Binder = tuple[Callable[[Any], Any] | None, bool]
+
+
+def _binder(column_type: Any, dialect: Any) -> Binder:
+    """The column's bind processor, and whether its values repeat enough to convert each distinct
+    one once: a group's rows share a handful of timestamps (its ``now`` above all), and converting
+    a timestamp (to UTC, then to SQLite's text) cost as much as encoding the JSON columns."""
+    repeats = isinstance(column_type, sqltypes.DateTime) or isinstance(getattr(column_type, "impl", None), sqltypes.DateTime)
+    return column_type._cached_bind_processor(dialect), repeats
+
+
 @functools.lru_cache(maxsize=512)
-def _insert_plan(table: Table, columns: tuple[str, ...], dialect: Any) -> tuple[str, tuple[Any, ...]] | None:
-    """The INSERT of ``columns`` in the dialect's own SQL and each column's bind processor, or None
-    when the statement needs more than the staged values (a Python-side column default)."""
+def _insert_plan(table: Table, columns: tuple[str, ...], dialect: Any) -> tuple[str, tuple[Binder, ...]] | None:
+    """The INSERT of ``columns`` in the dialect's own SQL and how each column's values are bound,
+    or None when the statement needs more than the staged values (a Python-side column default)."""
     compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
     if list(compiled.positiontup or ()) != list(columns):
         return None
-    return str(compiled), tuple(table.c[name].type._cached_bind_processor(dialect) for name in columns)
+    return str(compiled), tuple(_binder(table.c[name].type, dialect) for name in columns)
 
 
 def _unnest_insert(table: Table, columns: tuple[str, ...], dialect: Any, first: int) -> str:
@@ -76,9 +88,20 @@ def _combined_insert(shapes: tuple[tuple[Table, tuple[str, ...]], ...], dialect:
     return (f"WITH {', '.join(f'staged_{n} AS ({sql})' for n, sql in enumerate(ctes))} " if ctes else "") + last
 
 
-def _bound(columns: tuple[str, ...], processors: tuple[Any, ...], rows: list[dict[str, Any]]) -> list[list[Any]]:
-    """Each column's values through its bind processor: exactly what SQLAlchemy would send."""
-    return [[row[name] for row in rows] if process is None else [process(row[name]) for row in rows] for name, process in zip(columns, processors, strict=True)]
+def _bound(columns: tuple[str, ...], binders: tuple[Binder, ...], rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """Each column's values through its bind processor, column by column: exactly what SQLAlchemy
+    would send."""
+    out = []
+    for name, (process, repeats) in zip(columns, binders, strict=True):
+        values = [row[name] for row in rows]
+        if process is not None:
+            if repeats:
+                converted = {value: process(value) for value in set(values)}
+                values = [converted[value] for value in values]
+            else:
+                values = [process(value) for value in values]
+        out.append(values)
+    return out
 
 
 async def _insert_rows(connection: AsyncConnection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -91,10 +114,8 @@ async def _insert_rows(connection: AsyncConnection, table: Table, rows: list[dic
     if plan is None:
         await connection.execute(insert(table), rows)
         return
-    sql, processors = plan
-    pairs = list(zip(columns, processors, strict=True))
-    params = [tuple(row[name] if process is None else process(row[name]) for name, process in pairs) for row in rows]
-    await connection.exec_driver_sql(sql, params)  # type: ignore[arg-type]
+    sql, binders = plan
+    await connection.exec_driver_sql(sql, list(zip(*_bound(columns, binders, rows), strict=True)))  # type: ignore[arg-type]
 
 
 async def _insert_all(connection: AsyncConnection, batches: list[tuple[Table, list[dict[str, Any]]]]) -> None:

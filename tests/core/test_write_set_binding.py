@@ -4,6 +4,7 @@ SQLAlchemy's generic ``insert(table)`` would have sent, on every engine."""
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import insert
 
 from core.audit import SYSTEM, AuditEntry, verify_chain
@@ -24,24 +25,30 @@ def _row(entity_id: str, at: datetime) -> dict:
 
 
 async def test_staged_rows_are_stored_exactly_as_the_generic_insert_stores_them(any_db_url):
+    """Timestamps are converted once per distinct value in a statement: equal instants written in
+    different zones, repeats and distinct values must each still come out as the generic insert's."""
     db = Database(any_db_url)
     try:
         await prepare_database(db)
         table = AuditEntry.__table__
-        for at in (datetime(2026, 3, 2, 17, 0, 0, tzinfo=BEIJING), datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC)):
+        beijing = datetime(2026, 3, 2, 17, 0, 0, tzinfo=BEIJING)
+        moments = [beijing, datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC), datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC), beijing]
+        async with db.engine.begin() as conn:
+            await _insert_all(conn, [(table, [_row(f"fast{n}", at) for n, at in enumerate(moments)])])
+            await conn.execute(insert(table), [_row(f"generic{n}", at) for n, at in enumerate(moments)])
+        async with db.engine.connect() as conn:
+            rows = {
+                r[0]: r[1:]
+                for r in await conn.exec_driver_sql(
+                    "SELECT entity_id, CAST(at AS TEXT), CAST(after AS TEXT), CAST(before AS TEXT), actor_name, prev_hash FROM audit_entry WHERE action = 'binding_test'"
+                )
+            }
+        for n in range(len(moments)):
+            assert rows[f"fast{n}"] == rows[f"generic{n}"]
+        assert rows["fast0"][0] == rows["fast1"][0] != rows["fast2"][0]
+        with pytest.raises(ValueError, match="naive datetime"):  # still refused, not stored as if UTC
             async with db.engine.begin() as conn:
-                await _insert_all(conn, [(table, [_row("fast", at)])])
-                await conn.execute(insert(table), [_row("generic", at)])
-            async with db.engine.connect() as conn:
-                rows = {
-                    r[0]: r[1:]
-                    for r in await conn.exec_driver_sql(
-                        "SELECT entity_id, CAST(at AS TEXT), CAST(after AS TEXT), CAST(before AS TEXT), actor_name, prev_hash FROM audit_entry WHERE action = 'binding_test'"
-                    )
-                }
-            assert rows["fast"] == rows["generic"]
-            async with db.engine.begin() as conn:
-                await conn.exec_driver_sql("DELETE FROM audit_entry WHERE action = 'binding_test'")
+                await _insert_all(conn, [(table, [_row("naive", datetime(2026, 3, 2, 9, 0))])])
     finally:
         await db.dispose()
 
