@@ -22,7 +22,7 @@ from checklists.errors import ChecklistError
 from checklists.loading import checklist_from_data, load_checklist_file
 from checklists.schema import Checklist
 from plugins import hookspecs
-from plugins.calling import ImplOutcome, await_me_maybe, call_each
+from plugins.calling import ImplOutcome, await_me_maybe, call_each, implementations
 from plugins.records import LOAD_STAGES, PluginInfo, PluginProblem, PluginRecord, PluginSource
 
 log = logging.getLogger(__name__)
@@ -275,6 +275,10 @@ class PluginRegistry:
         return [PluginInfo.of(record) for record in self.records.values()]
 
     # --- runtime hooks ---------------------------------------------------------------------------
+
+    def listens(self, hook_name: str) -> bool:
+        """Whether any plugin implements ``hook_name``: callers skip building what nobody reads."""
+        return bool(implementations(self.pm, hook_name))
 
     async def call(self, hook_name: str, **kwargs: Any) -> list[ImplOutcome]:
         """Call every implementation of a hook, awaiting what needs awaiting; failures recorded."""

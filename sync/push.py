@@ -378,8 +378,9 @@ async def _reject(ctx: Context, principal: Principal, record_id: str, kind: str 
 
 
 async def _notify(plugins: Any, row: dict[str, Any]) -> None:
-    """Tell plugins after commit; a failing plugin is recorded by the registry, never surfaces here."""
-    if plugins is None:
+    """Tell plugins after commit; a failing plugin is recorded by the registry, never surfaces here.
+    With no plugin listening (the built-in ones don't), the plugin view is not even built."""
+    if plugins is None or not plugins.listens("anjian_submission_accepted"):
         return
     try:
         await plugins.submission_accepted(accepted_submission(row))
@@ -411,6 +412,6 @@ def accepted_submission(row: dict[str, Any]) -> AcceptedSubmission:
     return AcceptedSubmission(
         id=row["id"], enterprise_id=row["enterprise_id"], checklist_id=row["checklist_id"], checklist_version=row["checklist_version"],
         checklist_hash=row["checklist_hash"], inspector_id=row["inspector_id"], device_id=row["device_id"], started_at=row["started_at"],
-        finished_at=row["finished_at"], received_at=row["received_at"], answers=dict(row["answers"]), failed_items=list(row["failed_items"]),
+        finished_at=row["finished_at"], received_at=row["received_at"], answers=msgspec.to_builtins(row["answers"]), failed_items=list(row["failed_items"]),
         hazard_ids=list(row["hazard_ids"]), replaces=row["replaces_id"],
     )

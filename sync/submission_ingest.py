@@ -214,7 +214,7 @@ async def accept_submission(
         "inspector_id": principal.user_id, "device_id": principal.device_id, "started_at": record.started_at,
         "finished_at": record.finished_at, "received_at": now,
         "latitude": record.gps.latitude if record.gps else None, "longitude": record.gps.longitude if record.gps else None,
-        "gps_accuracy_m": record.gps.accuracy_m if record.gps else None, "answers": msgspec.to_builtins(record.answers),
+        "gps_accuracy_m": record.gps.accuracy_m if record.gps else None, "answers": record.answers,
         "notes": record.notes, "photos": list(record.photos), "signatures": msgspec.to_builtins(record.signatures),
         "replaces_id": record.replaces, "assignment_id": record.assignment_id, "failed_items": failed, "hazard_ids": hazard_ids,
         "content_hash": digest,

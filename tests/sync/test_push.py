@@ -32,6 +32,12 @@ async def test_same_batch_pushed_ten_times_is_stored_once(world) -> None:  # typ
     assert await _count(ctx, SyncRecord) == 2
     assert await _count(ctx, Hazard) == 3
     assert len(world.recorder.seen) == 2  # plugins told once per submission
+    # Plugins get plain data, exactly what was stored (the row is staged with the wire structs).
+    told = next(s for s in world.recorder.seen if s.id == failing["id"])
+    assert told.answers == failing["answers"]
+    async with ctx.db.read() as session:
+        stored = await session.get(Submission, failing["id"])
+    assert stored is not None and stored.answers == told.answers
 
 
 async def test_major_hazard_item_creates_major_hazard_with_deadline_when_ordered(world) -> None:  # type: ignore[no-untyped-def]
