@@ -15,8 +15,12 @@ def provide_ctx(state: State) -> Context:
     return state.ctx
 
 
-def provide_principal(request: Request) -> Principal:
-    """The caller, set by the token middleware."""
+def provide_principal(request: Request, ctx: Context) -> Principal:
+    """The caller, set by the token middleware.
+
+    It names ``ctx`` only so that litestar resolves the two one after the other: dependencies it
+    may resolve together run in an anyio task group, which cost 3 % of a push's server CPU to
+    return two attributes."""
     return request.user
 
 
