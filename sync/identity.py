@@ -12,24 +12,36 @@ from datetime import UTC, datetime
 
 import msgspec
 
-from sync.wire import PushRecord, SubmissionRecord
+from sync.wire import ItemAnswer, PushRecord, SubmissionRecord
 
 _encoder = msgspec.json.Encoder(order="sorted")
 
 
 def record_hash(record: PushRecord) -> str:
-    """Hex sha256 of the record's canonical JSON (sorted keys, defaults included, UTC times)."""
-    data = msgspec.to_builtins(record, builtin_types=(datetime,))
-    answers = data.pop("answers", None) if isinstance(record, SubmissionRecord) else None
-    data = _normalise(data)
+    """Hex sha256 of the record's canonical JSON (sorted keys, UTC times, integral numbers as
+    integers; defaults omitted as on the wire)."""
+    if isinstance(record, SubmissionRecord):
+        answers = record.answers
+        record = msgspec.structs.replace(record, answers={})
+    else:
+        answers = None
+    data = _normalise(msgspec.to_builtins(record, builtin_types=(datetime,)))
     if answers is not None:
-        # The bulk of a submission; an answer holds no time and only ``value`` may be a number.
-        for answer in answers.values():
-            value = answer.get("value")
-            if isinstance(value, float) and value.is_integer():
-                answer["value"] = int(value)
-        data["answers"] = answers
+        # The bulk of a submission. An answer holds no time and only ``value`` may be a number, so
+        # answers are encoded straight from the wire structs (the same bytes as through builtins,
+        # without building 120 dicts per submission), but for those with an integral float value.
+        data["answers"] = {code: _integral(answer) if _is_integral(answer.value) else answer for code, answer in answers.items()}
     return hashlib.sha256(_encoder.encode(data)).hexdigest()
+
+
+def _is_integral(value: object) -> bool:
+    return isinstance(value, float) and value.is_integer()
+
+
+def _integral(answer: ItemAnswer) -> dict[str, object]:
+    data = msgspec.to_builtins(answer)
+    data["value"] = int(answer.value)  # type: ignore[arg-type]
+    return data  # type: ignore[no-any-return]
 
 
 def _normalise(value):  # type: ignore[no-untyped-def]

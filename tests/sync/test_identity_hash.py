@@ -33,3 +33,48 @@ def test_equivalent_spellings_hash_the_same() -> None:
     assert record_hash(msgspec.convert(other, SubmissionRecord)) == _PINNED
     changed = {**_RECORD, "answers": {**_RECORD["answers"], "A2": {"value": 3.5}}}
     assert record_hash(msgspec.convert(changed, SubmissionRecord)) != _PINNED
+
+
+def _reference_hash(record: SubmissionRecord) -> str:
+    """The identity hash as first released (through builtins for the whole record): the spec."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    def normalise(value):  # type: ignore[no-untyped-def]
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).isoformat()
+        if isinstance(value, dict):
+            return {k: normalise(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [normalise(v) for v in value]
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+
+    data = normalise(msgspec.to_builtins(record, builtin_types=(datetime,)))
+    return hashlib.sha256(msgspec.json.Encoder(order="sorted").encode(data)).hexdigest()
+
+
+def test_answers_encoded_from_the_wire_structs_hash_as_through_builtins() -> None:
+    """Answers are encoded straight from the structs, but those with an integral float value."""
+    import random
+
+    rng = random.Random(7)
+    for _ in range(300):
+        answers = {}
+        for n in range(rng.randint(1, 40)):
+            answer: dict = rng.choice([{"result": rng.choice(["pass", "fail", "na"])}, {"value": rng.choice([rng.uniform(-1e6, 1e6), rng.randint(-5, 5), float(rng.randint(-5, 5)), "文字", ""])}, {}])
+            if rng.random() < 0.4:
+                answer["note"] = rng.choice(["", "消防通道堵塞", 'quote " and \\ slash', "x" * 200])
+            if rng.random() < 0.2:
+                answer["photos"] = [f"{rng.getrandbits(256):064x}" for _ in range(rng.randint(0, 3))]
+            answers[rng.choice(["A", "b", "Z", "中"]) + str(n)] = answer
+        record = msgspec.convert({**_RECORD, "answers": answers, "notes": rng.choice(["", "备注"])}, SubmissionRecord)
+        assert record_hash(record) == _reference_hash(record)
+    plain = msgspec.convert({**_RECORD, "answers": {"A1": {"result": "pass"}, "A3": {"value": 2.5, "note": "消防通道堵塞"}}}, SubmissionRecord)
+    assert record_hash(plain) == _reference_hash(plain) == _PINNED_PLAIN
+
+
+# The released implementation's hash (sync/identity.py before answers took the struct path) of a
+# record whose answers now take it.
+_PINNED_PLAIN = "3389225131bc839e785751ac9a2f3846766a0fd9b8e92fe0c03ab043682a9cf7"
