@@ -226,8 +226,7 @@ async def authenticate(ctx: Context, token: str) -> Principal:
         claims = decode_access_token(ctx.secret, token, now=now)
     except TokenInvalid as exc:
         raise Unauthorized("invalid or expired access token", "访问令牌无效或已过期", code="invalid_token") from exc
-    async with ctx.db.single_read() as conn:
-        row = (await conn.execute(_PRINCIPAL_ROW, {"sid": claims.sid, "dev": claims.dev})).first()
+    row = await ctx.db.fetch_one(_PRINCIPAL_ROW, {"sid": claims.sid, "dev": claims.dev})
     if row is None:
         raise _session_ended()
     (session_revoked_at, user_id, username, role, region_code, grid_code, industries, enterprise_id, active,

@@ -15,11 +15,13 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcon
 from typing import Any
 
 import msgspec
-from sqlalchemy import event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.sql import Executable
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.sqlite_inline import inline_creator
@@ -43,7 +45,7 @@ def _tune_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
-        if mode is not None:  # None: no transaction (``Database.single_read``)
+        if mode is not None:  # None: no transaction (``Database.fetch_one``)
             conn.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -97,6 +99,26 @@ def is_transient(exc: BaseException) -> bool:
     return any(marker in text for marker in _TRANSIENT_MARKERS)
 
 
+def _sqlite_key_reader(url: str, timeout_s: float) -> Engine | None:
+    """A synchronous engine on the same SQLite file for ``Database.fetch_one`` (None for an
+    in-memory database, which a second engine would not share). Its connections are read-only
+    and in autocommit."""
+    parsed = make_url(url)
+    if not parsed.database or parsed.database == ":memory:" or "memory" in str(parsed.query.get("mode", "")):
+        return None
+    engine = create_engine(
+        parsed.set(drivername="sqlite+pysqlite"), json_serializer=_json_dumps, json_deserializer=msgspec.json.decode,
+        connect_args={"timeout": timeout_s, "check_same_thread": False}, pool_size=2, max_overflow=14,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # autocommit: no BEGIN, nothing to roll back
+        dbapi_connection.execute("PRAGMA query_only=ON")
+
+    return engine
+
+
 def _inline_creator(url: str, timeout_s: float) -> Any:
     parsed = make_url(url)
     args, opts = parsed.get_dialect()().create_connect_args(parsed)
@@ -140,6 +162,8 @@ class Database:
         # One statement needs no transaction on either engine: SQLite then runs it in autocommit
         # (no BEGIN, nothing to roll back); PostgreSQL saves BEGIN and ROLLBACK round trips.
         self._single_reads = self.engine.execution_options(**({_BEGIN_OPTION: None} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}))
+        # With statements inline anyway, SQLite's key lookups skip the async machinery entirely.
+        self._key_reads = _sqlite_key_reader(url, busy_timeout_ms / 1000) if self.is_sqlite and sqlite_inline else None
         # PostgreSQL sessions for reads run in autocommit too: under READ COMMITTED every statement
         # takes its own snapshot inside a transaction as well, so BEGIN and ROLLBACK only cost two
         # round trips (each a wake-up of the event loop) per request. SQLite keeps the transaction:
@@ -163,13 +187,19 @@ class Database:
         async with self._reads() as session:
             yield session
 
-    @asynccontextmanager
-    async def single_read(self) -> AsyncIterator[AsyncConnection]:
-        """A plain connection for one read statement, outside any transaction: every request's
-        authentication, where BEGIN and ROLLBACK cost more than the query. Several statements
-        that must agree with each other belong in ``read()``."""
+    async def fetch_one(self, statement: Executable, params: dict[str, Any]) -> Row[Any] | None:
+        """The first row of one read statement, outside any transaction: every request's
+        authentication (a lookup by key), where BEGIN and ROLLBACK cost more than the query.
+        Several statements that must agree with each other belong in ``read()``.
+
+        On SQLite (statements inline) it runs synchronously on a plain engine: the same lookup
+        through the async engine (greenlets, pool events, three trips through the event loop) cost
+        0.32 ms of CPU against 0.006 ms for the query itself, a tenth of a push's server CPU."""
+        if self._key_reads is not None:
+            with self._key_reads.connect() as conn:
+                return conn.execute(statement, params).first()
         async with self._single_reads.connect() as conn:
-            yield conn
+            return (await conn.execute(statement, params)).first()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -181,4 +211,6 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
+        if self._key_reads is not None:
+            self._key_reads.dispose()
         await self.engine.dispose()
