@@ -50,7 +50,10 @@ __version__ = "0.1.0"
 def build_context(settings: Settings, clock: Clock | None = None) -> Context:
     """The services' context for these settings (used by the app and the CLI)."""
     secret = load_or_create_secret(settings.data_dir, settings.secret_key)
-    return Context(db=Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms, sqlite_inline=settings.sqlite_inline), settings=settings, secret=secret, clock=clock or Clock())
+    return Context(db=Database(
+            settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms, sqlite_inline=settings.sqlite_inline,
+            pg_pool=(settings.pg_pool_size, settings.pg_max_overflow),
+        ), settings=settings, secret=secret, clock=clock or Clock())
 
 
 def _openapi() -> OpenAPIConfig:

@@ -63,3 +63,26 @@ def test_demo_command_creates_a_county_and_one_user_per_role(cli_env):
         assert f"role {role}" in result.output
     second = cli_env.invoke(cli, ["demo", "--enterprises", "30"])
     assert "0 new enterprises" in second.output and "existing users kept" in second.output
+
+
+async def test_postgresql_pool_size_comes_from_the_settings(tmp_path):
+    """Creating the engine opens no connection, so this needs no PostgreSQL server."""
+    from server import build_context
+
+    settings = settings_from_env(
+        {"ANJIAN_DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none", "ANJIAN_DATA_DIR": str(tmp_path), "ANJIAN_SECRET_KEY": "s" * 48,
+         "ANJIAN_PG_POOL_SIZE": "12", "ANJIAN_PG_MAX_OVERFLOW": "3"}
+    )
+    ctx = build_context(settings)
+    try:
+        pool = ctx.db.engine.sync_engine.pool
+        assert (pool.size(), pool._max_overflow) == (12, 3)  # type: ignore[attr-defined]
+    finally:
+        await ctx.db.dispose()
+    default = build_context(settings_from_env({"ANJIAN_DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none", "ANJIAN_DATA_DIR": str(tmp_path), "ANJIAN_SECRET_KEY": "s" * 48}))
+    try:
+        assert default.db.engine.sync_engine.pool.size() == 30
+    finally:
+        await default.db.dispose()
+    with pytest.raises(SettingsError, match="pg_pool_size"):
+        settings_from_env({"ANJIAN_PG_POOL_SIZE": "0"})
