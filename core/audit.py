@@ -146,6 +146,11 @@ async def chain_head(session: AsyncSession) -> str:
     cached = session.info.get(_HEAD_KEY)
     if cached is not None and cached[0] is transaction:
         return cached[1]
+    if session.bind is not None and session.bind.dialect.name == "postgresql" and session.info.get(_LOCK_KEY) is not transaction:
+        # Lock and read in one round trip, while every other writer waits (migration 0007).
+        last = (await session.exec(text("SELECT anjian_lock_audit_head(:k)").bindparams(k=_AUDIT_LOCK_KEY))).scalar_one()  # type: ignore[call-overload]
+        session.info[_LOCK_KEY] = transaction
+        return last or GENESIS_HASH
     await lock_sequences(session)
     last = (await session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.seq).desc()).limit(1))).first()
     return last or GENESIS_HASH

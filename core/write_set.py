@@ -209,11 +209,13 @@ class WriteSet:
                 await _insert_all(connection, batches)
                 batches = []
             # Before any update of existing rows: a writer waiting here locks none another one needs.
+            # With audit entries to chain, reading the chain head takes the lock in the same trip.
+            prev = await chain_head(session) if self._audits else None
             await lock_sequences(session)
         if self._changes:
             batches.append((Change.__table__, self._changes))  # type: ignore[arg-type]
         if self._audits:
-            prev = await chain_head(session)
+            assert prev is not None
             for entry in self._audits:
                 entry["prev_hash"] = prev
                 entry["hash"] = prev = entry_hash(prev, entry)

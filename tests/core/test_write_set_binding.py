@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import insert
+from sqlmodel import select
 
 from core.audit import SYSTEM, AuditEntry, verify_chain
 from core.bootstrap import prepare_database
@@ -99,9 +100,48 @@ async def test_postgresql_writes_fresh_rows_before_taking_the_sequence_lock(pg_u
         async with db.write() as session:
             await writes.flush(session)
         region_insert = next(i for i, sql in enumerate(statements) if "INSERT INTO region" in sql)
-        lock = next(i for i, sql in enumerate(statements) if "pg_advisory_xact_lock" in sql)
+        lock = next(i for i, sql in enumerate(statements) if "pg_advisory_xact_lock" in sql or "anjian_lock_audit_head" in sql)
         audit_insert = next(i for i, sql in enumerate(statements) if "INSERT INTO audit_entry" in sql)
         assert region_insert < lock < audit_insert
+        assert "anjian_lock_audit_head" in statements[lock]  # the lock and the chain head in one round trip
+        assert not [sql for sql in statements[lock + 1 : audit_insert] if "audit_entry" in sql]
         assert "INSERT INTO region" not in statements[audit_insert]  # the locked statement holds only sequenced rows
+    finally:
+        await db.dispose()
+
+
+async def test_postgresql_a_writer_that_waited_for_the_lock_chains_to_the_entry_committed_meanwhile(pg_url):
+    """The lock and the chain head are read in one statement; the head must be read after the lock
+    is granted (a snapshot from before the wait would fork the chain)."""
+    import asyncio
+
+    from core.audit import AuditEntry as Entry
+
+    db = Database(pg_url)
+    try:
+        await prepare_database(db)
+        at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+        async def append(name: str, hold: asyncio.Event | None = None, held: asyncio.Event | None = None) -> None:
+            writes = WriteSet()
+            writes.audit(actor=SYSTEM, action="lock_wait_test", entity="t", entity_id=name, at=at)
+            async with db.write() as session:
+                await writes.flush(session)
+                if held is not None and hold is not None:
+                    held.set()
+                    await hold.wait()  # keep the lock (and the uncommitted entry) a while
+
+        hold, held = asyncio.Event(), asyncio.Event()
+        first = asyncio.create_task(append("first", hold, held))
+        await held.wait()
+        second = asyncio.create_task(append("second"))
+        await asyncio.sleep(0.3)
+        assert not second.done()  # waiting for the lock
+        hold.set()
+        await asyncio.gather(first, second)
+        async with db.read() as session:
+            assert (await verify_chain(session)).ok
+            rows = {e.entity_id: e for e in (await session.exec(select(Entry).where(Entry.action == "lock_wait_test"))).all()}  # type: ignore[arg-type]
+        assert rows["second"].prev_hash == rows["first"].hash
     finally:
         await db.dispose()
