@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
@@ -20,7 +20,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.sql import Executable
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -29,6 +28,7 @@ from core.sqlite_inline import inline_creator
 _BEGIN_OPTION = "anjian_sqlite_begin"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_POOL = (30, 10)  # kept open, opened on top in a burst (Settings.pg_pool_size / pg_max_overflow)
+PG_KEY_READ_CONNECTIONS = 10  # at most, beside the pool, for authentication's lookups (core.pg_key_reads)
 
 
 def _tune_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
@@ -92,12 +92,23 @@ def is_transient(exc: BaseException) -> bool:
     so the request should be answered 503 (retry later) instead of judging the record it carried."""
     if isinstance(exc, PoolTimeout):
         return True  # every pooled connection busy for pool_timeout seconds
+    if _is_raw_connection_error(exc):
+        return True  # a lookup on asyncpg directly (core.pg_key_reads) lost its server twice
     if not isinstance(exc, DBAPIError):
         return False
     if exc.connection_invalidated or isinstance(exc, InterfaceError):
         return True  # the connection was lost (SQLAlchemy has discarded it from the pool)
     text = str(exc).lower()
     return any(marker in text for marker in _TRANSIENT_MARKERS)
+
+
+def _is_raw_connection_error(exc: BaseException) -> bool:
+    module = type(exc).__module__ or ""
+    if not module.startswith("asyncpg") and not isinstance(exc, ConnectionError):
+        return False
+    from core.pg_key_reads import CONNECTION_ERRORS
+
+    return isinstance(exc, CONNECTION_ERRORS)
 
 
 def _sqlite_key_reader(url: str, timeout_s: float) -> Engine | None:
@@ -171,8 +182,14 @@ class Database:
         # One statement needs no transaction on either engine: SQLite then runs it in autocommit
         # (no BEGIN, nothing to roll back); PostgreSQL saves BEGIN and ROLLBACK round trips.
         self._single_reads = self.engine.execution_options(**({_BEGIN_OPTION: None} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}))
-        # With statements inline anyway, SQLite's key lookups skip the async machinery entirely.
+        # Key lookups skip the async engine: on SQLite (statements inline anyway) they run on a
+        # plain engine, on PostgreSQL straight on asyncpg (``core.pg_key_reads``).
         self._key_reads = _sqlite_key_reader(url, busy_timeout_ms / 1000) if self.is_sqlite and sqlite_inline else None
+        self._pg_key_reads: Any = None
+        if not self.is_sqlite:
+            from core.pg_key_reads import PgKeyReads
+
+            self._pg_key_reads = PgKeyReads(make_url(url), self.engine.dialect, max_size=PG_KEY_READ_CONNECTIONS)
         # PostgreSQL sessions for reads run in autocommit too: under READ COMMITTED every statement
         # takes its own snapshot inside a transaction as well, so BEGIN and ROLLBACK only cost two
         # round trips (each a wake-up of the event loop) per request. SQLite keeps the transaction:
@@ -196,17 +213,21 @@ class Database:
         async with self._reads() as session:
             yield session
 
-    async def fetch_one(self, statement: Executable, params: dict[str, Any]) -> Row[Any] | None:
+    async def fetch_one(self, statement: Executable, params: dict[str, Any]) -> Sequence[Any] | None:
         """The first row of one read statement, outside any transaction: every request's
         authentication (a lookup by key), where BEGIN and ROLLBACK cost more than the query.
         Several statements that must agree with each other belong in ``read()``.
 
-        On SQLite (statements inline) it runs synchronously on a plain engine: the same lookup
-        through the async engine (greenlets, pool events, three trips through the event loop) cost
-        0.32 ms of CPU against 0.006 ms for the query itself, a tenth of a push's server CPU."""
+        It skips the async engine. On SQLite (statements inline) it runs synchronously on a plain
+        engine: through the async engine (greenlets, pool events, three trips through the event
+        loop) the lookup cost 0.32 ms of CPU against 0.006 ms for the query itself, a tenth of a
+        push's server CPU. On PostgreSQL it runs on asyncpg directly (``core.pg_key_reads``,
+        0.44 → 0.09 ms). Rows come back as the engine would return them, as tuples."""
         if self._key_reads is not None:
             with self._key_reads.connect() as conn:
                 return conn.execute(statement, params).first()
+        if self._pg_key_reads is not None:
+            return await self._pg_key_reads.fetch_one(statement, params)
         async with self._single_reads.connect() as conn:
             return (await conn.execute(statement, params)).first()
 
@@ -222,4 +243,6 @@ class Database:
         """Close every pooled connection."""
         if self._key_reads is not None:
             self._key_reads.dispose()
+        if self._pg_key_reads is not None:
+            await self._pg_key_reads.close()
         await self.engine.dispose()

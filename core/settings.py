@@ -49,8 +49,8 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     migrate_on_start: bool = True
     sqlite_busy_timeout_ms: Annotated[int, msgspec.Meta(ge=0, le=600_000)] = 10_000
     # PostgreSQL connections each instance keeps open, and how many more it may open in a burst
-    # (closed again when returned). Instances × (pool + overflow) must stay below the server's
-    # max_connections (100 by default).
+    # (closed again when returned). Instances × (pool + overflow + 10 for authentication's
+    # lookups, core.pg_key_reads) must stay below the server's max_connections (100 by default).
     pg_pool_size: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 30
     pg_max_overflow: Annotated[int, msgspec.Meta(ge=0, le=1000)] = 10
     sqlite_inline: bool = True  # SQLite statements on the event loop's thread (core.sqlite_inline); false: aiosqlite's thread

@@ -4,10 +4,11 @@ row comes back exactly as a read session returns it."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import bindparam, event, select, text
 from sqlalchemy.exc import OperationalError
 
 from core.audit import SYSTEM, AuditEntry
@@ -31,8 +32,11 @@ async def test_fetch_one_returns_the_row_a_read_session_returns(any_db_url):
         async with db.read() as session:
             expected = (await session.exec(query)).first()  # type: ignore[call-overload]
         assert row is not None and tuple(row) == tuple(expected)
-        assert row.at == at and row.at.tzinfo is not None and row.at.utcoffset() == timedelta(0) and row.at.tzinfo == UTC
-        assert row.after == {"行业": ["hazchem", "fire"], "n": 2} and row.before is None
+        stored_at, after, before, _ = row
+        assert stored_at == at and stored_at.tzinfo == UTC
+        assert after == {"行业": ["hazchem", "fire"], "n": 2} and before is None
+        keyed = select(table.c.entity_id, table.c.after).where(table.c.entity_id == bindparam("key"))  # a named parameter too
+        assert tuple(await db.fetch_one(keyed, {"key": "e1"}) or ()) == ("e1", {"行业": ["hazchem", "fire"], "n": 2})
         assert await db.fetch_one(select(table.c.seq).where(table.c.entity_id == "none"), {}) is None
     finally:
         await db.dispose()
@@ -63,3 +67,32 @@ async def test_fetch_one_runs_without_a_transaction(any_db_url):
             assert first == second
     finally:
         await db.dispose()
+
+
+async def test_postgresql_lookups_survive_their_connections_being_killed(pg_url):
+    """Lookups run on asyncpg connections of their own: when the server drops them (a restart, a
+    failover), the next lookup answers from a fresh connection instead of failing."""
+    db = Database(pg_url)
+    try:
+        await prepare_database(db)
+        assert (await db.fetch_one(text("SELECT count(*) FROM region"), {}))[0] > 0
+        async with db.engine.connect() as conn:
+            killed = (await conn.execute(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'anjian-key-reads' AND datname = current_database()"
+            ))).scalar_one()
+        assert killed >= 1
+        await asyncio.sleep(0.2)
+        assert (await db.fetch_one(text("SELECT count(*) FROM region"), {}))[0] > 0
+    finally:
+        await db.dispose()
+
+
+def test_asyncpg_connection_errors_are_retryable() -> None:
+    import asyncpg
+
+    from core.database import is_transient
+
+    assert is_transient(asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle of operation"))
+    assert is_transient(ConnectionRefusedError(111, "Connect call failed"))
+    assert not is_transient(asyncpg.exceptions.UndefinedTableError("relation does not exist"))
+    assert not is_transient(ValueError("x"))
