@@ -64,21 +64,22 @@ class PgKeyReads:
         self._connect_kwargs = kwargs
         self._dialect = dialect
         self._max_size = max_size
-        self._pools: dict[asyncio.AbstractEventLoop, asyncpg.Pool] = {}  # type: ignore[type-arg]
+        # The pool being opened or open, per loop: the first burst of requests must share one.
+        self._pools: dict[asyncio.AbstractEventLoop, asyncio.Task[asyncpg.Pool]] = {}  # type: ignore[type-arg]
+
+    async def _open(self) -> asyncpg.Pool:  # type: ignore[type-arg]
+        kwargs = dict(self._connect_kwargs)
+        kwargs["server_settings"] = {**kwargs.get("server_settings", {}), "application_name": APPLICATION_NAME}
+        return await asyncpg.create_pool(*self._connect_args, **kwargs, min_size=1, max_size=self._max_size, init=_json_codec)
 
     async def _pool(self) -> asyncpg.Pool:  # type: ignore[type-arg]
         loop = asyncio.get_running_loop()
-        pool = self._pools.get(loop)
-        if pool is None:
+        opening = self._pools.get(loop)
+        if opening is None or (opening.done() and (opening.cancelled() or opening.exception() is not None)):
             for stale in [other for other in self._pools if other.is_closed()]:
                 del self._pools[stale]
-            server_settings = {**self._connect_kwargs.pop("server_settings", {}), "application_name": APPLICATION_NAME}
-            pool = await asyncpg.create_pool(
-                *self._connect_args, **self._connect_kwargs, server_settings=server_settings, min_size=1, max_size=self._max_size, init=_json_codec
-            )
-            self._connect_kwargs["server_settings"] = server_settings
-            self._pools[loop] = pool
-        return pool
+            opening = self._pools[loop] = loop.create_task(self._open())
+        return await asyncio.shield(opening)  # one caller's cancellation must not abort it for the rest
 
     async def fetch_one(self, statement: Executable, params: dict[str, Any]) -> Sequence[Any] | None:
         compiled, sql, names, binders, results = _plan(statement, self._dialect)
@@ -103,9 +104,11 @@ class PgKeyReads:
         """Close this loop's pool; pools of other (finished) loops are terminated."""
         loop = asyncio.get_running_loop()
         pools, self._pools = self._pools, {}
-        for owner, pool in pools.items():
-            if owner is loop:
-                await pool.close()
-            else:
-                pool.terminate()
-
+        for owner, opening in pools.items():
+            if not opening.done():
+                opening.cancel()
+            elif not opening.cancelled() and opening.exception() is None:
+                if owner is loop:
+                    await opening.result().close()
+                else:
+                    opening.result().terminate()

@@ -87,6 +87,21 @@ async def test_postgresql_lookups_survive_their_connections_being_killed(pg_url)
         await db.dispose()
 
 
+async def test_postgresql_a_burst_of_first_lookups_opens_one_small_pool(pg_url):
+    db = Database(pg_url)
+    try:
+        await prepare_database(db)
+        rows = await asyncio.gather(*(db.fetch_one(text("SELECT pg_sleep(0.05), 1"), {}) for _ in range(40)))
+        assert all(row[1] == 1 for row in rows)
+        async with db.engine.connect() as conn:
+            opened = (await conn.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'anjian-key-reads' AND datname = current_database()"
+            ))).scalar_one()
+        assert 1 <= opened <= 10  # one pool of at most 10, not one per request of the burst
+    finally:
+        await db.dispose()
+
+
 def test_asyncpg_connection_errors_are_retryable() -> None:
     import asyncpg
 
