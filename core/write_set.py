@@ -26,6 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.audit import Actor, AuditEntry, chain_head, entry_hash, lock_sequences, remember_chain_head
 from core.changes import Change, change_row
+from core.db_types import UTCDateTime
 
 
 Binder = tuple[Callable[[Any], Any] | None, bool]
@@ -34,9 +35,10 @@ Binder = tuple[Callable[[Any], Any] | None, bool]
 def _binder(column_type: Any, dialect: Any) -> Binder:
     """The column's bind processor, and whether its values repeat enough to convert each distinct
     one once: a group's rows share a handful of timestamps (its ``now`` above all), and converting
-    a timestamp (to UTC, then to SQLite's text) cost as much as encoding the JSON columns."""
-    repeats = isinstance(column_type, sqltypes.DateTime) or isinstance(getattr(column_type, "impl", None), sqltypes.DateTime)
-    return column_type._cached_bind_processor(dialect), repeats
+    a timestamp (to UTC, then to SQLite's text) cost as much as encoding the JSON columns. Only
+    ``UTCDateTime``: its result depends on the instant alone, so equal instants written in other
+    zones (equal as keys) convert alike; a plain ``DateTime`` keeps each value's wall clock."""
+    return column_type._cached_bind_processor(dialect), isinstance(column_type, UTCDateTime)
 
 
 @functools.lru_cache(maxsize=512)
