@@ -122,13 +122,20 @@ def remember_chain_head(session: AsyncSession, head: str) -> None:
     session.info[_HEAD_KEY] = (session.sync_session.get_transaction(), head)
 
 
+def _lock_to_take(session: AsyncSession) -> Any:
+    """The PostgreSQL transaction that has yet to take the append lock, or None (SQLite, whose
+    ``BEGIN IMMEDIATE`` already serialises writers, or a transaction that holds it)."""
+    if session.bind is None or session.bind.dialect.name != "postgresql":
+        return None
+    transaction = session.sync_session.get_transaction()
+    return None if session.info.get(_LOCK_KEY) is transaction else transaction
+
+
 async def lock_sequences(session: AsyncSession) -> None:
     """PostgreSQL: take the transaction-level advisory lock that orders audit and change appends
     (once per transaction). SQLite's ``BEGIN IMMEDIATE`` already serialises writers."""
-    if session.bind is None or session.bind.dialect.name != "postgresql":
-        return
-    transaction = session.sync_session.get_transaction()
-    if session.info.get(_LOCK_KEY) is transaction:
+    transaction = _lock_to_take(session)
+    if transaction is None:
         return
     await session.exec(text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=_AUDIT_LOCK_KEY))  # type: ignore[call-overload]
     session.info[_LOCK_KEY] = transaction
@@ -146,13 +153,13 @@ async def chain_head(session: AsyncSession) -> str:
     cached = session.info.get(_HEAD_KEY)
     if cached is not None and cached[0] is transaction:
         return cached[1]
-    if session.bind is not None and session.bind.dialect.name == "postgresql" and session.info.get(_LOCK_KEY) is not transaction:
+    to_lock = _lock_to_take(session)
+    if to_lock is not None:
         # Lock and read in one round trip, while every other writer waits (migration 0007).
         last = (await session.exec(text("SELECT anjian_lock_audit_head(:k)").bindparams(k=_AUDIT_LOCK_KEY))).scalar_one()  # type: ignore[call-overload]
-        session.info[_LOCK_KEY] = transaction
-        return last or GENESIS_HASH
-    await lock_sequences(session)
-    last = (await session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.seq).desc()).limit(1))).first()
+        session.info[_LOCK_KEY] = to_lock
+    else:
+        last = (await session.exec(select(AuditEntry.hash).order_by(col(AuditEntry.seq).desc()).limit(1))).first()
     return last or GENESIS_HASH
 
 
