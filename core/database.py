@@ -102,6 +102,20 @@ def is_transient(exc: BaseException) -> bool:
     return any(marker in text for marker in _TRANSIENT_MARKERS)
 
 
+# SQLSTATEs of a transaction PostgreSQL aborted only because of another one running beside it:
+# run again, it meets the other's committed rows instead (a deadlock, a serialization failure).
+_LOST_RACE_STATES = frozenset({"40P01", "40001"})
+
+
+def lost_race(exc: BaseException) -> bool:
+    """Whether PostgreSQL aborted the transaction to break a deadlock or a serialization conflict
+    with a concurrent one: nothing of it was stored, and the same work retried at once will succeed
+    or see what the other transaction committed. Callers retry it themselves before answering 503."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    return getattr(exc.orig, "sqlstate", None) in _LOST_RACE_STATES
+
+
 def _is_raw_connection_error(exc: BaseException) -> bool:
     module = type(exc).__module__ or ""
     if not module.startswith("asyncpg") and not isinstance(exc, ConnectionError):

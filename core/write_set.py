@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, insert, update
@@ -126,6 +127,8 @@ async def _insert_all(connection: AsyncConnection, batches: list[tuple[Table, li
     and change appends, and each round trip also waited for the event loop, busy with other
     requests, to resume it; the lock's hold time bounded every instance's write rate."""
     dialect = connection.dialect
+    if dialect.name == "postgresql":
+        batches = [(table, _in_key_order(rows)) for table, rows in batches]
     shapes = tuple((table, tuple(rows[0])) for table, rows in batches)
     sql = _combined_insert(shapes, dialect) if dialect.name == "postgresql" else None
     if sql is None:
@@ -138,6 +141,16 @@ async def _insert_all(connection: AsyncConnection, batches: list[tuple[Table, li
         assert plan is not None
         params.extend(_bound(columns, plan[1], rows))
     await connection.exec_driver_sql(sql, tuple(params))
+
+
+def _in_key_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows keyed by a string id, sorted by it. Two instances storing the same records (a tablet
+    pushing to both) each wait for the other's uncommitted key; with the keys taken in one order
+    (tables parents first, then by key) one of them waits for the other's commit, where in arrival
+    order each could hold a key the other needs and PostgreSQL would abort one after a second."""
+    if not isinstance(rows[0].get("id"), str) or len(rows) < 2:
+        return rows
+    return sorted(rows, key=itemgetter("id"))
 
 
 @functools.cache
@@ -207,7 +220,8 @@ class WriteSet:
                 # every instance, so only audit entries and change rows are written while holding
                 # it. Only a writer inserting the same key waits for these rows (two pushes of one
                 # record racing): it waits for our commit, or, should it hold the lock already,
-                # PostgreSQL ends the deadlock after a second and one side answers a retryable 503.
+                # PostgreSQL ends the deadlock after a second and aborts one side, which runs again
+                # (``core.database.lost_race``).
                 await _insert_all(connection, batches)
                 batches = []
             # Before any update of existing rows: a writer waiting here locks none another one needs.

@@ -12,7 +12,9 @@ together in one transaction (``_store_group``). Should that transaction fail on 
 race with another instance, a reused hazard id), it is rolled back and each of its records is
 stored on its own (``ingest``), which is also the path of hazard updates and re-ingests.
 A temporary database failure (locked, full) is not a verdict on the record: it aborts the request
-with 503 and the tablet retries; records already stored then answer ``duplicate``.
+with 503 and the tablet retries; records already stored then answer ``duplicate``. A transaction
+PostgreSQL aborted to break a deadlock with another instance storing the same records is run again
+first: it then meets the other's committed rows.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.audit import append_audit
 from core.context import Context
-from core.database import is_transient
+from core.database import is_transient, lost_race
 from core.errors import AppError, Conflict, Forbidden, InvalidInput
 from core.permissions import require
 from core.enterprises import Enterprise
@@ -151,17 +153,26 @@ async def _store_group(items: list[Pending]) -> None:
     record on its own instead."""
     ctx = items[0].ctx
     rejected: list[tuple[Pending, AppError]] = []
-    try:
-        async with ctx.db.write() as session:
-            rejected = await _stage_group(session, ctx, items)
-    except Exception as exc:  # noqa: BLE001 - e.g. another instance stored one of the records first
-        if is_transient(exc):
-            raise  # locked or full database, lost connection: 503 for every waiting request
-        log.info("a group of %d submissions failed to commit; storing each on its own", len(items), exc_info=True)
+    for attempt in range(_RACE_RETRIES):
         for item in items:
-            item.stored = None  # ingest tells plugins itself, from the row it stored
-            item.result = await ingest(ctx, item.principal, item.plugins, AttachmentStore(ctx.settings), item.record)
-        return
+            item.result = item.stored = None  # verdicts of a rolled-back attempt are void
+        try:
+            async with ctx.db.write() as session:
+                rejected = await _stage_group(session, ctx, items)
+            break
+        except Exception as exc:  # noqa: BLE001 - e.g. another instance stored one of the records first
+            if lost_race(exc) and attempt + 1 < _RACE_RETRIES:
+                # PostgreSQL broke a deadlock with another instance storing the same records: this
+                # attempt left nothing; the next one finds what the other committed.
+                log.info("a group of %d submissions lost a race with a concurrent transaction; storing it again", len(items))
+                continue
+            if is_transient(exc):
+                raise  # locked or full database, lost connection: 503 for every waiting request
+            log.info("a group of %d submissions failed to commit; storing each on its own", len(items), exc_info=True)
+            for item in items:
+                item.stored = None  # ingest tells plugins itself, from the row it stored
+                item.result = await ingest(ctx, item.principal, item.plugins, AttachmentStore(ctx.settings), item.record)
+            return
     for item, error in rejected:
         payload = msgspec.to_builtins(item.record)
         item.result = await _reject(ctx, item.principal, item.record.id, "submission", payload, item.digest, error)
@@ -299,6 +310,8 @@ async def ingest(
         except AppError as exc:
             return await _reject_or_raise(ctx, principal, record.id, kind, payload, digest, exc, keep_rejected)
         except Exception as exc:  # noqa: BLE001 - a bug must not lose an inspector's work
+            if lost_race(exc) and attempt + 1 < _RACE_RETRIES:
+                continue  # a deadlock with a concurrent push of the same record: look again
             if is_transient(exc):
                 raise  # locked or full database, lost connection: 503, the tablet retries the batch
             log.exception("ingesting record %s failed", record.id)
