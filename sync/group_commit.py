@@ -10,6 +10,13 @@ request is answered only after the transaction holding its records committed, so
 acknowledgement always means stored.
 
 The leader's work is shielded: a request cancelled while leading does not abandon the others.
+
+Where several groups may be stored at once (PostgreSQL), a large batch that finds the group commit
+idle is cut into parts stored as groups of their own, side by side: one group validated its 50
+records (CPU) and only then waited for the database to write them, so a lone tablet's request
+took their sum; with parts, the next part is validated while the database writes the previous one.
+The caller says whether its items may be cut (records that build on one another may not). Under
+load, with others queued, a batch stays whole and is merged with them as before.
 """
 
 from __future__ import annotations
@@ -26,46 +33,76 @@ Process = Callable[[list[Item]], Awaitable[None]]
 class GroupCommit(Generic[Item]):
     """Queue of waiting requests, drained in groups by one leader at a time."""
 
-    def __init__(self, process: Process[Item], *, max_records: int = 200, parallel: int = 1) -> None:
+    def __init__(self, process: Process[Item], *, max_records: int = 200, parallel: int = 1, min_part: int = 8) -> None:
         """``process`` stores one group (and records a verdict on each item) or raises for all of it;
-        up to ``parallel`` groups are stored at once (1 for SQLite's single writer)."""
+        up to ``parallel`` groups are stored at once (1 for SQLite's single writer); a divisible
+        batch is cut into parts of at least ``min_part`` items."""
         self._process = process
         self._max_records = max_records
-        self._queue: list[tuple[Sequence[Item], asyncio.Future[None]]] = []
+        self._parallel = parallel
+        self._min_part = min_part
+        self._leaders = 0
+        self._queue: list[tuple[Sequence[Item], asyncio.Future[None], bool]] = []
         self._leading = asyncio.Semaphore(parallel)
 
-    async def submit(self, items: Sequence[Item]) -> None:
-        """Return once ``items`` were processed (raising what processing their group raised)."""
+    async def submit(self, items: Sequence[Item], *, divisible: bool = False) -> None:
+        """Return once ``items`` were processed (raising what processing their group raised).
+        ``divisible``: the items are independent of one another, so they may be stored in parts."""
+        parts = self._parts(items) if divisible else 1
+        if parts <= 1:
+            await self._submit(items, alone=False)
+            return
+        size = -(-len(items) // parts)
+        outcomes = await asyncio.gather(*(self._submit(items[i : i + size], alone=True) for i in range(0, len(items), size)), return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+
+    def _parts(self, items: Sequence[Item]) -> int:
+        """Into how many groups to cut: one per idle writer, none while others are queued."""
+        if self._queue:
+            return 1
+        return min(self._parallel - self._leaders, len(items) // self._min_part)
+
+    async def _submit(self, items: Sequence[Item], *, alone: bool) -> None:
         if not items:
             return
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queue.append((items, done))
+        self._queue.append((items, done, alone))
         async with self._leading:
-            # Lead only until our own records are stored: later arrivals wait on the lock, and the
-            # first of them leads next, so no request is held up serving a steady stream of others.
-            while not done.done() and self._queue:
-                await asyncio.shield(asyncio.ensure_future(self._next_group()))
+            self._leaders += 1
+            try:
+                # Lead only until our own records are stored: later arrivals wait on the lock, and the
+                # first of them leads next, so no request is held up serving a steady stream of others.
+                while not done.done() and self._queue:
+                    await asyncio.shield(asyncio.ensure_future(self._next_group()))
+            finally:
+                self._leaders -= 1
         await done
 
     async def _next_group(self) -> None:
+        """Store the oldest queued items, with as many later ones as fit; a part cut from a batch
+        (``alone``) forms its group by itself."""
         if not self._queue:
             return
         taken, count = 0, 0
-        while taken < len(self._queue) and (taken == 0 or count + len(self._queue[taken][0]) <= self._max_records):
+        while taken < len(self._queue) and (
+            taken == 0 or (not self._queue[0][2] and not self._queue[taken][2] and count + len(self._queue[taken][0]) <= self._max_records)
+        ):
             count += len(self._queue[taken][0])
             taken += 1
         jobs, self._queue = self._queue[:taken], self._queue[taken:]
         try:
-            await self._process([item for items, _ in jobs for item in items])
+            await self._process([item for items, _, _ in jobs for item in items])
         except BaseException as exc:  # noqa: BLE001 - every waiting request gets the failure (e.g. 503)
-            for _, done in jobs:
+            for _, done, _ in jobs:
                 if not done.done():
                     done.set_exception(exc)
                     done.exception()  # the request may be gone; don't log it as never retrieved
             if not isinstance(exc, Exception):
                 raise
         else:
-            for _, done in jobs:
+            for _, done, _ in jobs:
                 if not done.done():
                     done.set_result(None)
 

@@ -100,7 +100,7 @@ async def push_batch(ctx: Context, principal: Principal, plugins: Any, raws: lis
             results.append(None)
             pending.append(Pending(ctx, principal, plugins, decoded, record_hash(decoded)))
     # PostgreSQL takes several writers: groups validate in parallel and queue only to write.
-    await group_commit_for(ctx.db, _store_pending, parallel=1 if ctx.db.is_sqlite else _PG_GROUPS).submit(pending)
+    await group_commit_for(ctx.db, _store_pending, parallel=1 if ctx.db.is_sqlite else _PG_GROUPS).submit(pending, divisible=_independent(pending))
     queue = iter(pending)
     out = []
     for index, result in enumerate(results):
@@ -115,6 +115,25 @@ async def push_batch(ctx: Context, principal: Principal, plugins: Any, raws: lis
         result.index = index
         out.append(result)
     return PushOut(results=out, server_time=ctx.clock.now())
+
+
+def _independent(pending: list[Pending]) -> bool:
+    """Whether the records may be stored in separate transactions side by side (``GroupCommit``):
+    submissions only, none naming another of the batch (a correction and what it corrects), no id,
+    assignment or tablet hazard id twice (which of two goes first decides their verdicts)."""
+    ids: set[str] = set()
+    keys: set[str] = set()
+    for item in pending:
+        record = item.record
+        if not isinstance(record, SubmissionRecord) or record.id in ids:
+            return False
+        ids.add(record.id)
+        for key in (record.assignment_id, *(h.id for h in record.hazards if h.id)):
+            if key is not None:
+                if key in keys:
+                    return False
+                keys.add(key)
+    return not any(item.record.replaces in ids for item in pending)  # type: ignore[union-attr]
 
 
 async def _decode(ctx: Context, principal: Principal, raw: msgspec.Raw, content_type: str | None) -> PushRecord | PushResult:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import msgspec
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
@@ -122,3 +124,71 @@ async def test_the_group_commit_answers_every_waiting_request_with_the_failure_o
     assert seen == [[1, 2, 3, 13], [4, 5, 6]]
     # A failing group fails every request in it (the tablets retry); the next group is unaffected.
     assert all(isinstance(o, RuntimeError) for o in outcomes[:3]) and outcomes[3] is None
+
+
+async def test_a_lone_divisible_batch_is_stored_in_parts_side_by_side_and_a_queued_one_whole() -> None:
+    seen: list[list[int]] = []
+    running = {"now": 0, "most": 0}
+
+    gate = asyncio.Event()
+    gate.set()
+
+    async def process(items: list[int]) -> None:
+        seen.append(list(items))
+        if items[0] < 5:
+            await gate.wait()
+        running["now"] += 1
+        running["most"] = max(running["most"], running["now"])
+        await asyncio.sleep(0.01)
+        running["now"] -= 1
+        if 7 in items:
+            raise RuntimeError("database is locked")
+
+    group = GroupCommit(process, parallel=4, min_part=2)
+    await group.submit(list(range(10, 20)), divisible=True)
+    assert seen == [[10, 11, 12], [13, 14, 15], [16, 17, 18], [19]] and running["most"] == 4  # one part per idle writer
+
+    seen.clear()
+    await group.submit(list(range(10, 20)))  # not divisible (records that build on one another): whole
+    await group.submit([1, 2, 3], divisible=True)  # fewer than two parts of min_part: whole
+    assert seen == [list(range(10, 20)), [1, 2, 3]]
+
+    async def with_writers_busy(count: int) -> None:
+        gate.clear()
+        seen.clear()
+        busy = []
+        for n in range(1, count + 1):
+            busy.append(asyncio.ensure_future(group.submit([n])))
+            await asyncio.sleep(0.005)  # its leader took it and holds a writer until the gate opens
+        batch = asyncio.ensure_future(group.submit(list(range(20, 30)), divisible=True))
+        await asyncio.sleep(0.005)
+        gate.set()
+        await asyncio.gather(*busy, batch)
+
+    await with_writers_busy(4)
+    assert seen[4:] == [list(range(20, 30))]  # every writer busy: the batch stays whole
+    await with_writers_busy(2)
+    assert seen[2:] == [list(range(20, 25)), list(range(25, 30))]  # as many parts as idle writers
+
+    seen.clear()
+    outcome = await asyncio.gather(group.submit([3, 4, 5, 6, 7, 8], divisible=True), return_exceptions=True)
+    assert isinstance(outcome[0], RuntimeError)  # a failing part fails the request (the tablet retries)…
+    assert sorted(map(tuple, seen)) == [(3, 4), (5, 6), (7, 8)]  # …and the other parts were still stored
+
+
+async def test_a_batch_is_cut_only_when_its_records_are_independent(world) -> None:  # type: ignore[no-untyped-def]
+    from sync.push import Pending, _independent
+    from sync.wire import PushRecord
+
+    def pending(*records: dict) -> list[Pending]:  # type: ignore[type-arg]
+        return [Pending(None, None, None, msgspec.convert(r, PushRecord), "") for r in records]  # type: ignore[arg-type]
+
+    plain = [world.submission() for _ in range(3)]
+    assert _independent(pending(*plain))
+    assert not _independent(pending(plain[0], world.submission(replaces=plain[0]["id"])))  # a correction and what it corrects
+    assert not _independent(pending(plain[0], plain[0]))  # the same record twice
+    assert not _independent(pending(world.submission(assignment_id="a1"), world.submission(assignment_id="a1")))
+    hazard = [{"id": str(uuid.uuid4()), "item_code": "CC-1", "description": "仓库无防火间距"}]
+    assert not _independent(pending(world.submission(answers=_FAILING, hazards=hazard), world.submission(answers=_FAILING, hazards=hazard)))
+    update = {"kind": "hazard_update", "id": str(uuid.uuid4()), "hazard_id": str(uuid.uuid4()), "base_version": 1, "transition": {}}
+    assert not _independent(pending(plain[0], update))  # hazard updates go one by one, in order
