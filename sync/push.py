@@ -128,7 +128,8 @@ def _independent(pending: list[Pending]) -> bool:
         if not isinstance(record, SubmissionRecord) or record.id in ids:
             return False
         ids.add(record.id)
-        for key in (record.assignment_id, *(h.id for h in record.hazards if h.id)):
+        # Hazard ids as they are stored (``_stage_group``): ids differing in case are one hazard.
+        for key in (record.assignment_id, *(canonical_uuid(h.id) or h.id for h in record.hazards if h.id)):
             if key is not None:
                 if key in keys:
                     return False

@@ -190,5 +190,7 @@ async def test_a_batch_is_cut_only_when_its_records_are_independent(world) -> No
     assert not _independent(pending(world.submission(assignment_id="a1"), world.submission(assignment_id="a1")))
     hazard = [{"id": str(uuid.uuid4()), "item_code": "CC-1", "description": "仓库无防火间距"}]
     assert not _independent(pending(world.submission(answers=_FAILING, hazards=hazard), world.submission(answers=_FAILING, hazards=hazard)))
+    shouted = [{**hazard[0], "id": hazard[0]["id"].upper()}]  # the same hazard id, as stored
+    assert not _independent(pending(world.submission(answers=_FAILING, hazards=hazard), world.submission(answers=_FAILING, hazards=shouted)))
     update = {"kind": "hazard_update", "id": str(uuid.uuid4()), "hazard_id": str(uuid.uuid4()), "base_version": 1, "transition": {}}
     assert not _independent(pending(plain[0], update))  # hazard updates go one by one, in order
