@@ -45,6 +45,12 @@ def in_key_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=itemgetter("id"))
 
 
+def _plain_string(column_type: Any) -> bool:
+    """A string column both paths send as ``text``, so the insert's own cast refuses a value too
+    long for it (an explicit ``::VARCHAR(n)`` would cut it); an enum keeps its own type."""
+    return isinstance(column_type, sqltypes.String | AutoString) and not isinstance(column_type, sqltypes.Enum)
+
+
 def _recordset_column(name: str, column_type: Any, dialect: Any) -> tuple[str, str, str | None] | None:
     """The column's entry in the record definition, its select expression, and which values need a
     look before encoding ("utc", "float"); None when its type is not covered."""
@@ -60,8 +66,8 @@ def _recordset_column(name: str, column_type: Any, dialect: Any) -> tuple[str, s
         return f"{quote} {sql_type}", value, None
     if isinstance(column_type, sqltypes.Enum | sqltypes.ARRAY | sqltypes.Interval):
         return None
-    if isinstance(column_type, sqltypes.String | AutoString):
-        return f"{quote} text", f"staged.{quote}", None  # the insert's own cast refuses what is too long
+    if _plain_string(column_type):
+        return f"{quote} text", f"staged.{quote}", None
     if isinstance(column_type, sqltypes.Float) and not column_type.asdecimal:
         return f"{quote} {sql_type}", f"staged.{quote}", "float"
     if isinstance(column_type, sqltypes.Integer | sqltypes.Boolean) or type(column_type) is sqltypes.Date:
@@ -106,9 +112,7 @@ def _unnest_insert(table: Table, columns: tuple[str, ...], dialect: Any, first: 
         if isinstance(column_type, sqltypes.JSON):
             arrays.append(f"${position}::text[]")
             selected.append(f"{quote(name)}::{sql_type}")
-        elif isinstance(column_type, sqltypes.String | AutoString) and not isinstance(column_type, sqltypes.Enum):
-            # Not ``::VARCHAR(n)[]``: an explicit cast cuts what is too long; the insert's refuses it,
-            # as SQLAlchemy's own insert does.
+        elif _plain_string(column_type):
             arrays.append(f"${position}::text[]")
             selected.append(quote(name))
         else:
