@@ -224,7 +224,7 @@ def report(engines: list[dict[str, Any]], target: int) -> str:
             ratio = c["rate"] / eng["ceil_1"]
             floor = c["conc"] * c["batch"] / eng["ceil_50"] * 1000  # Little's law at the ceiling's rate
             rows.append([c["batch"], c["conc"], c["subs"], f"{c['rate']:.1f}", f"{c['p50']:.0f}", f"{c['p99']:.0f}", f"{floor:.0f}", f"{ratio:.2f}", f"{c['rate'] / eng['ceil_50']:.2f}",
-                         f"{c['server_cpu']:.0f}", f"{c['cpu_ms']:.1f}", f"{c['client_cpu']:.0f}", c["retries"]])
+                         f"{c['server_cpu']:.0f}", f"{c['cpu_ms']:.2f}", f"{c['client_cpu']:.0f}", c["retries"]])
         written = ", ".join(f"{k} {v}" for k, v in eng["template"].items())
         lines += [
             f"### {eng['label']}", "",
