@@ -138,7 +138,10 @@ async def test_a_cancelled_read_on_a_worker_thread_finishes_before_its_connectio
         await db.dispose()
     monkeypatch.setattr(inline, "SELECT_BUDGET_S", 0.0)
     conn = await inline.connect(str(tmp_path / "a.db"), timeout_s=5)
-    slow = asyncio.create_task(conn.cursor().execute("SELECT x FROM t ORDER BY (x * 7919) % 300007 LIMIT 1"))
+    # 9 million pairs: ~0.25 s on a fast machine. The sort this used before took 10 ms on one and
+    # was over before the cancel, so the test waited for nothing and failed.
+    pairs = "SELECT count(*) FROM (SELECT x FROM t LIMIT 3000) AS a, (SELECT x FROM t LIMIT 3000) AS b WHERE (a.x * 7919 + b.x) % 300007 = 1"
+    slow = asyncio.create_task(conn.cursor().execute(pairs))
     await asyncio.sleep(0.01)  # the read is running on a worker thread now
     slow.cancel()
     with pytest.raises(asyncio.CancelledError):
