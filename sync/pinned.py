@@ -1,11 +1,16 @@
 """The checklist version a submission pinned, from the published versions (never re-implemented).
 
-Published versions never change, so the parsed definition is cached by (id, version, hash).
+Published versions never change and are never removed, so a version once read is kept for the
+database it came from (by its engine): a group of submissions used to spend a round trip per part
+on reading the stored hash again. The parsed definition is shared by (id, version, hash).
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
+
+from sqlalchemy.engine import Engine
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -29,15 +34,24 @@ _parsed: dict[tuple[str, str, str], PinnedVersion] = {}
 _PARSED_MAX = 256
 
 
+# Versions read, by database engine and (id, version); an engine's entries go with it.
+_published: weakref.WeakKeyDictionary[Engine, dict[tuple[str, str], PinnedVersion]] = weakref.WeakKeyDictionary()
+
+
 async def find_pinned(session: AsyncSession, checklist_id: str, version: str, memo: dict[Any, Any] | None = None) -> PinnedVersion | None:
     """The published ``checklist_id`` @ ``version`` (retired ones included: old submissions pin them).
 
-    Reads the stored hash, and the content only when that version was not parsed before. ``memo``
-    (one per transaction) saves even the hash read for records pinning the same version.
+    A version this process read from the same database before is not read again. Otherwise reads
+    the stored hash, and the content only when that version was not parsed before. ``memo`` (one
+    per transaction) saves the read of a version not published (yet) for the records of a group.
     """
     key = (checklist_id, version)
     if memo is not None and key in memo:
         return memo[key]
+    bind = session.sync_session.get_bind()
+    known = _published.setdefault(bind, {}) if isinstance(bind, Engine) else {}
+    if key in known:
+        return known[key]
     where = (col(ChecklistVersion.checklist_id) == checklist_id, col(ChecklistVersion.version) == version)
     content_hash = (await session.exec(select(ChecklistVersion.content_hash).where(*where))).first()
     pinned = None
@@ -48,6 +62,10 @@ async def find_pinned(session: AsyncSession, checklist_id: str, version: str, me
             pinned = _parsed[(checklist_id, version, content_hash)] = PinnedVersion(content_hash, from_canonical(content.encode("utf-8")))
             while len(_parsed) > _PARSED_MAX:
                 _parsed.pop(next(iter(_parsed)))
+    if pinned is not None:
+        known[key] = pinned
+        while len(known) > _PARSED_MAX:
+            known.pop(next(iter(known)))
     if memo is not None:
         memo[key] = pinned
     return pinned
