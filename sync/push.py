@@ -26,7 +26,6 @@ from typing import Any
 
 import msgspec
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.audit import append_audit
@@ -34,20 +33,18 @@ from core.context import Context
 from core.database import is_transient, lost_race
 from core.errors import AppError, Conflict, Forbidden, InvalidInput
 from core.permissions import require
-from core.enterprises import Enterprise
-from core.hazards import Hazard
 from core.ids import canonical_uuid
 from core.scope import Principal
 from core.write_set import WriteSet
 from sync.attachments import AttachmentStore
 from sync.group_commit import group_commit_for
+from sync.group_reads import read_group
 from sync.codec import decode_raw, field_path, raw_to_builtins
 from sync.conflict_table import SyncConflict
 from sync.hazard_updates import apply_hazard_update
 from sync.identity import record_hash
 from sync.ledger import SyncRecord, ledger_row
 from sync.quarantine import quarantine, supersede_in_session
-from sync.quarantine_table import QuarantinedRecord
 from sync.submission_ingest import accept_submission, attachment_refs
 from sync.wire import HazardUpdateRecord, ItemAnswer, PushOut, PushRecord, PushResult, SubmissionRecord
 
@@ -202,14 +199,15 @@ async def _stage_group(session: AsyncSession, ctx: Context, items: list[Pending]
     """Inside the group's transaction: verdicts for every item, accepted rows written at the end."""
     now = ctx.clock.now()
     records = [item.record for item in items]
-    ids = list({r.id for r in records})
-    ledger = {row.id: row for row in (await session.exec(select(SyncRecord).where(col(SyncRecord.id).in_(ids)))).all()}
-    # Load the enterprises once; the checks below then find them in the session without a query
-    # (the session holds its objects weakly: this list keeps them there for the group).
-    enterprises = (await session.exec(select(Enterprise).where(col(Enterprise.id).in_({r.enterprise_id for r in records})))).all()  # type: ignore[attr-defined]
-    tablet_hazards = list({canonical_uuid(h.id) or h.id for r in records for h in r.hazards if h.id})  # type: ignore[attr-defined]
-    hazard_ids_in_use = set((await session.exec(select(Hazard.id).where(col(Hazard.id).in_(tablet_hazards)))).all()) if tablet_hazards else set()
-    quarantined = set((await session.exec(select(QuarantinedRecord.record_id).where(col(QuarantinedRecord.record_id).in_(ids), col(QuarantinedRecord.status) == "open"))).all())
+    # The enterprises are loaded once: the checks below then find them in the session without a
+    # query (the session holds its objects weakly: ``reads`` keeps them there for the group).
+    reads = await read_group(
+        session,
+        record_ids=list({r.id for r in records}),
+        enterprise_ids=list({r.enterprise_id for r in records}),  # type: ignore[attr-defined]
+        hazard_ids=list({canonical_uuid(h.id) or h.id for r in records for h in r.hazards if h.id}),  # type: ignore[attr-defined]
+    )
+    ledger, hazard_ids_in_use = reads.ledger, reads.hazard_ids_in_use
     writes = WriteSet()
     staged: dict[str, dict[str, Any]] = {}  # ledger rows of the group's accepted records
     touched: set[str] = set()
@@ -255,8 +253,7 @@ async def _stage_group(session: AsyncSession, ctx: Context, items: list[Pending]
         item.stored = row
         item.result = PushResult(id=record.id, status="accepted", kind="submission", received_at=now, hazard_ids=list(outcome["hazard_ids"]))
     await writes.flush(session)
-    del enterprises
-    for record_id in quarantined & staged.keys():
+    for record_id in reads.quarantined & staged.keys():
         await supersede_in_session(session, ctx, record_id)
     return rejected
 
