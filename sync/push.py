@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.audit import append_audit
@@ -185,7 +185,11 @@ async def _store_group(items: list[Pending]) -> None:
                 continue
             if is_transient(exc):
                 raise  # locked or full database, lost connection: 503 for every waiting request
-            log.info("a group of %d submissions failed to commit; storing each on its own", len(items), exc_info=True)
+            # The database refusing a row (a constraint race, a value too long) is expected now and
+            # then; a Python error is a bug in the group's path, which the records survive (stored
+            # one by one) but an operator must see.
+            level = logging.INFO if isinstance(exc, DBAPIError) else logging.ERROR
+            log.log(level, "a group of %d submissions failed to commit; storing each on its own", len(items), exc_info=True)
             for item in items:
                 item.stored = None  # ingest tells plugins itself, from the row it stored
                 item.result = await ingest(ctx, item.principal, item.plugins, AttachmentStore(ctx.settings), item.record)
@@ -200,14 +204,14 @@ async def _stage_group(session: AsyncSession, ctx: Context, items: list[Pending]
     now = ctx.clock.now()
     records = [item.record for item in items]
     # The enterprises are loaded once: the checks below then find them in the session without a
-    # query (the session holds its objects weakly: ``reads`` keeps them there for the group).
-    reads = await read_group(
+    # query (the session holds its objects weakly: ``known`` keeps them there for the group).
+    known = await read_group(
         session,
         record_ids=list({r.id for r in records}),
         enterprise_ids=list({r.enterprise_id for r in records}),  # type: ignore[attr-defined]
         hazard_ids=list({canonical_uuid(h.id) or h.id for r in records for h in r.hazards if h.id}),  # type: ignore[attr-defined]
     )
-    ledger, hazard_ids_in_use = reads.ledger, reads.hazard_ids_in_use
+    ledger, hazard_ids_in_use = known.ledger, known.hazard_ids_in_use
     writes = WriteSet()
     staged: dict[str, dict[str, Any]] = {}  # ledger rows of the group's accepted records
     touched: set[str] = set()
@@ -253,7 +257,7 @@ async def _stage_group(session: AsyncSession, ctx: Context, items: list[Pending]
         item.stored = row
         item.result = PushResult(id=record.id, status="accepted", kind="submission", received_at=now, hazard_ids=list(outcome["hazard_ids"]))
     await writes.flush(session)
-    for record_id in reads.quarantined & staged.keys():
+    for record_id in known.quarantined & staged.keys():
         await supersede_in_session(session, ctx, record_id)
     return rejected
 

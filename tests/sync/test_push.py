@@ -176,3 +176,27 @@ async def test_submission_pins_old_version_after_a_newer_one_is_published(world)
     on_old_with_new_item = world.submission(answers={"CC-1": {"result": "pass"}, "CC-2": {"value": 1}, "CC-3": {"result": "pass"}, "CC-5": {"result": "pass"}})
     [result] = await world.push(tablet, on_old_with_new_item)
     assert result["status"] == "rejected" and result["field"] == "answers.CC-5"
+
+
+async def test_a_batch_is_stored_by_its_group_not_record_by_record(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Storing each record on its own is the fallback after a constraint race; a group that takes it
+    # for valid, duplicate and rejected records alike (a bug in the group's path) still answers
+    # right, only slower, so it has to be caught here.
+    import sync.push
+
+    fallbacks: list[str] = []
+    real_ingest = sync.push.ingest
+
+    async def watched(ctx, principal, plugins, store, record, **kwargs):  # type: ignore[no-untyped-def]
+        fallbacks.append(record.id)
+        return await real_ingest(ctx, principal, plugins, store, record, **kwargs)
+
+    monkeypatch.setattr(sync.push, "ingest", watched)
+    tablet = await world.tablet("insp1")
+    failing = world.submission(answers={"CC-1": {"result": "fail", "note": "仓库无防火间距"}, "CC-2": {"value": 35}, "CC-3": {"result": "fail"}})
+    batch = [world.submission(), failing, world.submission()]
+    assert [r["status"] for r in await world.push(tablet, *batch)] == ["accepted"] * 3
+    unknown_enterprise = world.submission(enterprise_id=str(uuid.uuid4()))
+    again = await world.push(tablet, *batch, unknown_enterprise)
+    assert [r["status"] for r in again] == ["duplicate"] * 3 + ["rejected"]
+    assert fallbacks == []
