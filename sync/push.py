@@ -19,6 +19,7 @@ first: it then meets the other's committed rows.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -217,7 +218,12 @@ async def _stage_group(session: AsyncSession, ctx: Context, items: list[Pending]
     touched: set[str] = set()
     pinned_memo: dict[Any, Any] = {}
     rejected: list[tuple[Pending, AppError]] = []
-    for item in items:
+    for position, item in enumerate(items):
+        if position:
+            # Let the loop run what is ready between records: validating a group awaits nothing
+            # that suspends, and another group holding the append lock (PostgreSQL) waited for a
+            # whole group's validation before it could send its rows and commit.
+            await asyncio.sleep(0)
         record = item.record
         assert isinstance(record, SubmissionRecord)
         prior = ledger.get(record.id) or (SyncRecord(**staged[record.id]) if record.id in staged else None)
