@@ -17,6 +17,11 @@ records (CPU) and only then waited for the database to write them, so a lone tab
 took their sum; with parts, the next part is validated while the database writes the previous one.
 The caller says whether its items may be cut (records that build on one another may not). Under
 load, with others queued, a batch stays whole and is merged with them as before.
+
+Groups stored side by side take turns for their CPU-bound part (``turn_of``): the event loop runs
+one of them at a time anyway, and interleaved they all finished validating at about the same
+moment, then queued one after another for the lock that orders appends. Taking turns, the first
+finishes first, and its writes overlap the next one's validation.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ class GroupCommit(Generic[Item]):
         self._leaders = 0
         self._queue: list[tuple[Sequence[Item], asyncio.Future[None], bool]] = []
         self._leading = asyncio.Semaphore(parallel)
+        self.turn = asyncio.Lock()  # held by a group for its CPU-bound part (FIFO: oldest first)
 
     async def submit(self, items: Sequence[Item], *, divisible: bool = False) -> None:
         """Return once ``items`` were processed (raising what processing their group raised).
@@ -120,3 +126,10 @@ def group_commit_for(owner: object, process: Process[Item], *, parallel: int = 1
             del per_loop[stale]
         existing = per_loop[loop] = GroupCommit(process, parallel=parallel)
     return existing
+
+
+def turn_of(owner: object) -> asyncio.Lock:
+    """The lock groups of ``owner``'s group commit on the running loop hold for their CPU-bound
+    part; a fresh one (nothing to take turns with) when there is no group commit."""
+    existing = _instances.get(owner, {}).get(asyncio.get_running_loop())
+    return existing.turn if existing is not None else asyncio.Lock()

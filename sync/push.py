@@ -38,7 +38,7 @@ from core.ids import canonical_uuid
 from core.scope import Principal
 from core.write_set import WriteSet
 from sync.attachments import AttachmentStore
-from sync.group_commit import group_commit_for
+from sync.group_commit import group_commit_for, turn_of
 from sync.group_reads import read_group
 from sync.codec import decode_raw, field_path, raw_to_builtins
 from sync.conflict_table import SyncConflict
@@ -218,50 +218,53 @@ async def _stage_group(session: AsyncSession, ctx: Context, items: list[Pending]
     touched: set[str] = set()
     pinned_memo: dict[Any, Any] = {}
     rejected: list[tuple[Pending, AppError]] = []
-    for position, item in enumerate(items):
-        if position:
-            # Let the loop run what is ready between records: validating a group awaits nothing
-            # that suspends, and another group holding the append lock (PostgreSQL) waited for a
-            # whole group's validation before it could send its rows and commit.
-            await asyncio.sleep(0)
-        record = item.record
-        assert isinstance(record, SubmissionRecord)
-        prior = ledger.get(record.id) or (SyncRecord(**staged[record.id]) if record.id in staged else None)
-        if prior is not None:
-            if prior.content_hash != item.digest:
-                rejected.append((item, _id_in_use(record.id)))
-            else:
-                item.result = await _replay(prior)
-            continue
-        reads = {key for key in (record.replaces, record.assignment_id) if key}
-        if reads & touched:
-            await writes.flush(session)  # this record reads what an earlier one of the group staged
-        record_writes = WriteSet()
-        ids_in_use = set(hazard_ids_in_use)
-        try:
-            outcome, row = await accept_submission(
-                session, record_writes, ctx, item.principal, record, item.digest, now, hazard_ids_in_use=ids_in_use, pinned_memo=pinned_memo
+    # Groups validate one at a time, oldest first (``sync.group_commit``): its writes then overlap
+    # the next group's validation.
+    async with turn_of(ctx.db):
+        for position, item in enumerate(items):
+            if position:
+                # Let the loop run what is ready between records: validating awaits nothing that
+                # suspends, and a group holding the append lock (PostgreSQL) waited for a whole
+                # group's validation before it could send its rows and commit.
+                await asyncio.sleep(0)
+            record = item.record
+            assert isinstance(record, SubmissionRecord)
+            prior = ledger.get(record.id) or (SyncRecord(**staged[record.id]) if record.id in staged else None)
+            if prior is not None:
+                if prior.content_hash != item.digest:
+                    rejected.append((item, _id_in_use(record.id)))
+                else:
+                    item.result = await _replay(prior)
+                continue
+            reads = {key for key in (record.replaces, record.assignment_id) if key}
+            if reads & touched:
+                await writes.flush(session)  # this record reads what an earlier one of the group staged
+            record_writes = WriteSet()
+            ids_in_use = set(hazard_ids_in_use)
+            try:
+                outcome, row = await accept_submission(
+                    session, record_writes, ctx, item.principal, record, item.digest, now, hazard_ids_in_use=ids_in_use, pinned_memo=pinned_memo
+                )
+            except AppError as exc:
+                rejected.append((item, exc))
+                continue
+            except Exception as exc:  # noqa: BLE001 - a bug must not lose an inspector's work
+                if is_transient(exc):
+                    raise
+                log.exception("ingesting record %s failed", record.id)
+                rejected.append((item, _internal(exc)))
+                continue
+            ledger_values = ledger_row(
+                record_id=record.id, kind="submission", content_hash=item.digest, status="accepted", user_id=item.principal.user_id,
+                device_id=item.principal.device_id, received_at=now, outcome=outcome,
             )
-        except AppError as exc:
-            rejected.append((item, exc))
-            continue
-        except Exception as exc:  # noqa: BLE001 - a bug must not lose an inspector's work
-            if is_transient(exc):
-                raise
-            log.exception("ingesting record %s failed", record.id)
-            rejected.append((item, _internal(exc)))
-            continue
-        ledger_values = ledger_row(
-            record_id=record.id, kind="submission", content_hash=item.digest, status="accepted", user_id=item.principal.user_id,
-            device_id=item.principal.device_id, received_at=now, outcome=outcome,
-        )
-        record_writes.insert(SyncRecord, ledger_values)
-        writes.extend(record_writes)
-        hazard_ids_in_use = ids_in_use
-        staged[record.id] = ledger_values
-        touched.update({record.id, *reads})
-        item.stored = row
-        item.result = PushResult(id=record.id, status="accepted", kind="submission", received_at=now, hazard_ids=list(outcome["hazard_ids"]))
+            record_writes.insert(SyncRecord, ledger_values)
+            writes.extend(record_writes)
+            hazard_ids_in_use = ids_in_use
+            staged[record.id] = ledger_values
+            touched.update({record.id, *reads})
+            item.stored = row
+            item.result = PushResult(id=record.id, status="accepted", kind="submission", received_at=now, hazard_ids=list(outcome["hazard_ids"]))
     await writes.flush(session)
     for record_id in known.quarantined & staged.keys():
         await supersede_in_session(session, ctx, record_id)
