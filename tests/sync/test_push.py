@@ -200,3 +200,20 @@ async def test_a_batch_is_stored_by_its_group_not_record_by_record(world, monkey
     again = await world.push(tablet, *batch, unknown_enterprise)
     assert [r["status"] for r in again] == ["duplicate"] * 3 + ["rejected"]
     assert fallbacks == []
+
+
+def test_decoded_records_are_not_tracked_by_the_cyclic_collector() -> None:
+    # Thousands of answers per push, alive until it is answered: tracked, they set off collections.
+    import gc
+
+    import msgspec
+
+    from sync.wire import PushRecord, SubmissionRecord
+
+    record = msgspec.json.decode(msgspec.json.encode({
+        "kind": "submission", "id": str(uuid.uuid4()), "enterprise_id": str(uuid.uuid4()), "checklist_id": "hazchem.storage",
+        "checklist_version": "1.0.0", "checklist_hash": "0" * 64, "started_at": "2026-03-02T08:00:00+08:00", "finished_at": "2026-03-02T09:00:00+08:00",
+        "answers": {"CC-1": {"result": "pass", "note": "良好"}},
+    }), type=PushRecord)
+    assert isinstance(record, SubmissionRecord)
+    assert not gc.is_tracked(record) and not gc.is_tracked(record.answers["CC-1"])
