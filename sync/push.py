@@ -39,7 +39,7 @@ from core.scope import Principal
 from core.write_set import WriteSet
 from sync.attachments import AttachmentStore
 from sync.group_commit import group_commit_for, turn_of
-from sync.group_reads import read_group
+from sync.group_reads import GroupReads, read_group
 from sync.codec import decode_raw, field_path, raw_to_builtins
 from sync.conflict_table import SyncConflict
 from sync.hazard_updates import apply_hazard_update
@@ -212,63 +212,72 @@ async def _stage_group(session: AsyncSession, ctx: Context, items: list[Pending]
         enterprise_ids=list({r.enterprise_id for r in records}),  # type: ignore[attr-defined]
         hazard_ids=list({canonical_uuid(h.id) or h.id for r in records for h in r.hazards if h.id}),  # type: ignore[attr-defined]
     )
-    ledger, hazard_ids_in_use = known.ledger, known.hazard_ids_in_use
     writes = WriteSet()
+    # Groups validate one at a time, oldest first (``sync.group_commit``): its writes then overlap
+    # the next group's validation.
+    async with turn_of(ctx.db):
+        rejected, staged = await _validate(session, ctx, items, known, writes, now)
+    await writes.flush(session)
+    for record_id in known.quarantined & staged:
+        await supersede_in_session(session, ctx, record_id)
+    return rejected
+
+
+async def _validate(
+    session: AsyncSession, ctx: Context, items: list[Pending], known: GroupReads, writes: WriteSet, now: datetime
+) -> tuple[list[tuple[Pending, AppError]], set[str]]:
+    """Each record's verdict, in order; accepted ones staged in ``writes``. Returns the rejected
+    records and the ids of those accepted."""
+    ledger, hazard_ids_in_use = known.ledger, known.hazard_ids_in_use
     staged: dict[str, dict[str, Any]] = {}  # ledger rows of the group's accepted records
     touched: set[str] = set()
     pinned_memo: dict[Any, Any] = {}
     rejected: list[tuple[Pending, AppError]] = []
-    # Groups validate one at a time, oldest first (``sync.group_commit``): its writes then overlap
-    # the next group's validation.
-    async with turn_of(ctx.db):
-        for position, item in enumerate(items):
-            if position:
-                # Let the loop run what is ready between records: validating awaits nothing that
-                # suspends, and a group holding the append lock (PostgreSQL) waited for a whole
-                # group's validation before it could send its rows and commit.
-                await asyncio.sleep(0)
-            record = item.record
-            assert isinstance(record, SubmissionRecord)
-            prior = ledger.get(record.id) or (SyncRecord(**staged[record.id]) if record.id in staged else None)
-            if prior is not None:
-                if prior.content_hash != item.digest:
-                    rejected.append((item, _id_in_use(record.id)))
-                else:
-                    item.result = await _replay(prior)
-                continue
-            reads = {key for key in (record.replaces, record.assignment_id) if key}
-            if reads & touched:
-                await writes.flush(session)  # this record reads what an earlier one of the group staged
-            record_writes = WriteSet()
-            ids_in_use = set(hazard_ids_in_use)
-            try:
-                outcome, row = await accept_submission(
-                    session, record_writes, ctx, item.principal, record, item.digest, now, hazard_ids_in_use=ids_in_use, pinned_memo=pinned_memo
-                )
-            except AppError as exc:
-                rejected.append((item, exc))
-                continue
-            except Exception as exc:  # noqa: BLE001 - a bug must not lose an inspector's work
-                if is_transient(exc):
-                    raise
-                log.exception("ingesting record %s failed", record.id)
-                rejected.append((item, _internal(exc)))
-                continue
-            ledger_values = ledger_row(
-                record_id=record.id, kind="submission", content_hash=item.digest, status="accepted", user_id=item.principal.user_id,
-                device_id=item.principal.device_id, received_at=now, outcome=outcome,
+    for position, item in enumerate(items):
+        if position:
+            # Let the loop run what is ready between records: validating awaits nothing that
+            # suspends, and a group holding the append lock (PostgreSQL) waited for a whole
+            # group's validation before it could send its rows and commit.
+            await asyncio.sleep(0)
+        record = item.record
+        assert isinstance(record, SubmissionRecord)
+        prior = ledger.get(record.id) or (SyncRecord(**staged[record.id]) if record.id in staged else None)
+        if prior is not None:
+            if prior.content_hash != item.digest:
+                rejected.append((item, _id_in_use(record.id)))
+            else:
+                item.result = await _replay(prior)
+            continue
+        reads = {key for key in (record.replaces, record.assignment_id) if key}
+        if reads & touched:
+            await writes.flush(session)  # this record reads what an earlier one of the group staged
+        record_writes = WriteSet()
+        ids_in_use = set(hazard_ids_in_use)
+        try:
+            outcome, row = await accept_submission(
+                session, record_writes, ctx, item.principal, record, item.digest, now, hazard_ids_in_use=ids_in_use, pinned_memo=pinned_memo
             )
-            record_writes.insert(SyncRecord, ledger_values)
-            writes.extend(record_writes)
-            hazard_ids_in_use = ids_in_use
-            staged[record.id] = ledger_values
-            touched.update({record.id, *reads})
-            item.stored = row
-            item.result = PushResult(id=record.id, status="accepted", kind="submission", received_at=now, hazard_ids=list(outcome["hazard_ids"]))
-    await writes.flush(session)
-    for record_id in known.quarantined & staged.keys():
-        await supersede_in_session(session, ctx, record_id)
-    return rejected
+        except AppError as exc:
+            rejected.append((item, exc))
+            continue
+        except Exception as exc:  # noqa: BLE001 - a bug must not lose an inspector's work
+            if is_transient(exc):
+                raise
+            log.exception("ingesting record %s failed", record.id)
+            rejected.append((item, _internal(exc)))
+            continue
+        ledger_values = ledger_row(
+            record_id=record.id, kind="submission", content_hash=item.digest, status="accepted", user_id=item.principal.user_id,
+            device_id=item.principal.device_id, received_at=now, outcome=outcome,
+        )
+        record_writes.insert(SyncRecord, ledger_values)
+        writes.extend(record_writes)
+        hazard_ids_in_use = ids_in_use
+        staged[record.id] = ledger_values
+        touched.update({record.id, *reads})
+        item.stored = row
+        item.result = PushResult(id=record.id, status="accepted", kind="submission", received_at=now, hazard_ids=list(outcome["hazard_ids"]))
+    return rejected, set(staged)
 
 
 def _answer_path(payload: Any, path: str) -> str:
