@@ -11,7 +11,6 @@ import weakref
 from typing import Any
 
 from sqlalchemy.engine import Engine
-
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -32,6 +31,12 @@ class PinnedVersion:
 # Parsed versions by (id, version, stored hash): a hash names one content, so entries never go stale.
 _parsed: dict[tuple[str, str, str], PinnedVersion] = {}
 _PARSED_MAX = 256
+
+
+def _trim(cache: dict[Any, PinnedVersion]) -> None:
+    """Keep at most ``_PARSED_MAX`` entries, dropping the oldest."""
+    while len(cache) > _PARSED_MAX:
+        cache.pop(next(iter(cache)))
 
 
 # Versions read, by database engine and (id, version); an engine's entries go with it.
@@ -60,12 +65,10 @@ async def find_pinned(session: AsyncSession, checklist_id: str, version: str, me
         if pinned is None:
             content = (await session.exec(select(ChecklistVersion.content).where(*where))).one()
             pinned = _parsed[(checklist_id, version, content_hash)] = PinnedVersion(content_hash, from_canonical(content.encode("utf-8")))
-            while len(_parsed) > _PARSED_MAX:
-                _parsed.pop(next(iter(_parsed)))
+            _trim(_parsed)
     if pinned is not None:
         known[key] = pinned
-        while len(known) > _PARSED_MAX:
-            known.pop(next(iter(known)))
+        _trim(known)
     if memo is not None:
         memo[key] = pinned
     return pinned
