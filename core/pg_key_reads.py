@@ -4,7 +4,8 @@ authentication).
 Why: the same lookup through SQLAlchemy's async engine (pool checkout, execute and close, each
 a greenlet hand-off, pool and isolation-level events) cost 0.44 ms of CPU; this way it costs
 0.19 ms, pool acquire and result processing included (the bare ``fetchrow`` is 0.09 ms). At 64
-tablets pushing one submission each, the 0.25 ms saved is a tenth of a request's server CPU. The statement is compiled once by SQLAlchemy's asyncpg dialect and its rows come back through
+tablets pushing one submission each, the 0.25 ms saved is a tenth of a request's server CPU.
+The statement is compiled once by SQLAlchemy's asyncpg dialect and its rows come back through
 the same result processors (and the same JSON codec) as through the engine, so callers see
 exactly the values a session would return.
 
