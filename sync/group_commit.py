@@ -12,16 +12,16 @@ acknowledgement always means stored.
 The leader's work is shielded: a request cancelled while leading does not abandon the others.
 
 Where several groups may be stored at once (PostgreSQL), a large batch that finds the group commit
-idle is cut into parts stored as groups of their own, side by side: one group validated its 50
-records (CPU) and only then waited for the database to write them, so a lone tablet's request
-took their sum; with parts, the next part is validated while the database writes the previous one.
-The caller says whether its items may be cut (records that build on one another may not). Under
-load, with others queued, a batch stays whole and is merged with them as before.
+idle is cut by its caller into parts (``parts``), each submitted ``alone`` and stored as a group of
+its own, side by side: one group validated its 50 records (CPU) and only then waited for the
+database to write them, so a lone tablet's request took their sum; with parts, the next part is
+validated while the database writes the previous one. Under load, with others queued, a batch stays
+whole and is merged with them as before.
 
-Groups stored side by side take turns for their CPU-bound part (``turn_of``): the event loop runs
-one of them at a time anyway, and interleaved they all finished validating at about the same
-moment, then queued one after another for the lock that orders appends. Taking turns, the first
-finishes first, and its writes overlap the next one's validation.
+Groups stored side by side take turns for their CPU-bound work (``turns``, ``sync.turns``): the
+event loop runs one of them at a time anyway, and interleaved they all finished validating at about
+the same moment, then queued one after another for the lock that orders appends. Taking turns, the
+oldest finishes first, and its writes overlap the next one's validation.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ import asyncio
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
+
+from sync.turns import Turns
 
 Item = TypeVar("Item")
 Process = Callable[[list[Item]], Awaitable[None]]
@@ -40,8 +42,8 @@ class GroupCommit(Generic[Item]):
 
     def __init__(self, process: Process[Item], *, max_records: int = 200, parallel: int = 1, min_part: int = 8) -> None:
         """``process`` stores one group (and records a verdict on each item) or raises for all of it;
-        up to ``parallel`` groups are stored at once (1 for SQLite's single writer); a divisible
-        batch is cut into parts of at least ``min_part`` items."""
+        up to ``parallel`` groups are stored at once (1 for SQLite's single writer); a batch is cut
+        into parts of at least ``min_part`` items."""
         self._process = process
         self._max_records = max_records
         self._parallel = parallel
@@ -49,28 +51,18 @@ class GroupCommit(Generic[Item]):
         self._leaders = 0
         self._queue: list[tuple[Sequence[Item], asyncio.Future[None], bool]] = []
         self._leading = asyncio.Semaphore(parallel)
-        self.turn = asyncio.Lock()  # held by a group for its CPU-bound part (FIFO: oldest first)
+        self.turns = Turns()  # held by a group for its CPU-bound work, oldest ticket first
 
-    async def submit(self, items: Sequence[Item], *, divisible: bool = False) -> None:
-        """Return once ``items`` were processed (raising what processing their group raised).
-        ``divisible``: the items are independent of one another, so they may be stored in parts."""
-        parts = self._parts(items) if divisible else 1
-        if parts <= 1:
-            await self._submit(items, alone=False)
-            return
-        size = -(-len(items) // parts)
-        outcomes = await asyncio.gather(*(self._submit(items[i : i + size], alone=True) for i in range(0, len(items), size)), return_exceptions=True)
-        for outcome in outcomes:
-            if isinstance(outcome, BaseException):
-                raise outcome
-
-    def _parts(self, items: Sequence[Item]) -> int:
-        """Into how many groups to cut: one per idle writer, none while others are queued."""
+    def parts(self, count: int) -> int:
+        """Into how many groups a batch of ``count`` independent items should be cut now: one per
+        idle writer, none while others are queued (1: keep it whole)."""
         if self._queue:
             return 1
-        return min(self._parallel - self._leaders, len(items) // self._min_part)
+        return max(1, min(self._parallel - self._leaders, count // self._min_part))
 
-    async def _submit(self, items: Sequence[Item], *, alone: bool) -> None:
+    async def submit(self, items: Sequence[Item], *, alone: bool = False) -> None:
+        """Return once ``items`` were processed (raising what processing their group raised).
+        ``alone``: a part cut from a batch (``parts``), stored as a group by itself."""
         if not items:
             return
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -128,8 +120,8 @@ def group_commit_for(owner: object, process: Process[Item], *, parallel: int = 1
     return existing
 
 
-def turn_of(owner: object) -> asyncio.Lock:
-    """The lock groups of ``owner``'s group commit on the running loop hold for their CPU-bound
-    part; a fresh one (nothing to take turns with) when there is no group commit."""
+def turns_of(owner: object) -> Turns:
+    """The turns groups of ``owner``'s group commit on the running loop take for their CPU-bound
+    work; fresh ones (nothing to take turns with) when there is no group commit."""
     existing = _instances.get(owner, {}).get(asyncio.get_running_loop())
-    return existing.turn if existing is not None else asyncio.Lock()
+    return existing.turns if existing is not None else Turns()

@@ -20,6 +20,7 @@ first: it then meets the other's committed rows.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,7 +39,7 @@ from core.ids import canonical_uuid
 from core.scope import Principal
 from core.write_set import WriteSet
 from sync.attachments import AttachmentStore
-from sync.group_commit import group_commit_for, turn_of
+from sync.group_commit import GroupCommit, group_commit_for, turns_of
 from sync.group_reads import GroupReads, read_group
 from sync.codec import decode_raw, field_path, raw_to_builtins
 from sync.conflict_table import SyncConflict
@@ -46,6 +47,7 @@ from sync.hazard_updates import apply_hazard_update
 from sync.identity import record_hash
 from sync.ledger import SyncRecord, ledger_row
 from sync.quarantine import quarantine, supersede_in_session
+from sync.record_heads import independent, read_heads
 from sync.submission_ingest import accept_submission, attachment_refs
 from sync.wire import HazardUpdateRecord, ItemAnswer, PushOut, PushRecord, PushResult, SubmissionRecord
 
@@ -81,31 +83,37 @@ class Pending:
     digest: str
     result: PushResult | None = None
     stored: dict[str, Any] | None = None  # the submission row, when accepted by a group (plugins are told after)
+    ticket: int | None = None  # its part's turn ticket, when its batch was cut into parts
 
 
 async def push_batch(ctx: Context, principal: Principal, plugins: Any, raws: list[msgspec.Raw], content_type: str | None) -> PushOut:
     """Store every record of a batch; one result per record, in order."""
     require(principal.role, "sync.push")
     require_device(principal)
+    # PostgreSQL takes several writers: a batch of independent records finding them idle is cut into
+    # parts, each decoded and validated in its turn and written while the next one is worked on.
+    group_commit = group_commit_for(ctx.db, _store_pending, parallel=1 if ctx.db.is_sqlite else _PG_GROUPS)
+    parts = group_commit.parts(len(raws))
+    if parts > 1 and not independent(read_heads(raws, content_type) or ()):
+        parts = 1
+    if parts == 1:
+        stored = await _store_part(ctx, principal, plugins, raws, content_type, group_commit, None)
+    else:
+        size = -(-len(raws) // parts)
+        chunks = [raws[start : start + size] for start in range(0, len(raws), size)]
+        tickets = [group_commit.turns.ticket() for _ in chunks]  # drawn now: the first part goes first
+        outcomes = await asyncio.gather(
+            *(_store_part(ctx, principal, plugins, chunk, content_type, group_commit, ticket) for chunk, ticket in zip(chunks, tickets, strict=True)),
+            return_exceptions=True,
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome  # e.g. 503: the tablet retries, the parts already stored answer duplicate
+        stored = [entry for outcome in outcomes for entry in outcome]  # type: ignore[union-attr]
     store = AttachmentStore(ctx.settings)
-    results: list[PushResult | None] = []
-    pending: list[Pending] = []
-    for raw in raws:
-        decoded = await _decode(ctx, principal, raw, content_type)
-        if isinstance(decoded, PushResult):
-            results.append(decoded)
-        else:
-            results.append(None)
-            pending.append(Pending(ctx, principal, plugins, decoded, record_hash(decoded)))
-    # PostgreSQL takes several writers: groups validate in parallel and queue only to write.
-    await group_commit_for(ctx.db, _store_pending, parallel=1 if ctx.db.is_sqlite else _PG_GROUPS).submit(pending, divisible=_independent(pending))
-    queue = iter(pending)
     out = []
-    for index, result in enumerate(results):
-        if result is None:
-            item = next(queue)
-            assert item.result is not None
-            result = item.result
+    for index, (result, item) in enumerate(stored):
+        if item is not None:
             if item.stored is not None:
                 await _notify(plugins, item.stored)
             if isinstance(item.record, SubmissionRecord) and result.status in ("accepted", "duplicate"):
@@ -115,24 +123,28 @@ async def push_batch(ctx: Context, principal: Principal, plugins: Any, raws: lis
     return PushOut(results=out, server_time=ctx.clock.now())
 
 
-def _independent(pending: list[Pending]) -> bool:
-    """Whether the records may be stored in separate transactions side by side (``GroupCommit``):
-    submissions only, none naming another of the batch (a correction and what it corrects), no id,
-    assignment or tablet hazard id twice (which of two goes first decides their verdicts)."""
-    ids: set[str] = set()
-    keys: set[str] = set()
-    for item in pending:
-        record = item.record
-        if not isinstance(record, SubmissionRecord) or record.id in ids:
-            return False
-        ids.add(record.id)
-        # Hazard ids as they are stored (``_stage_group``): ids differing in case are one hazard.
-        for key in (record.assignment_id, *(canonical_uuid(h.id) or h.id for h in record.hazards if h.id)):
-            if key is not None:
-                if key in keys:
-                    return False
-                keys.add(key)
-    return not any(item.record.replaces in ids for item in pending)  # type: ignore[union-attr]
+async def _store_part(
+    ctx: Context, principal: Principal, plugins: Any, raws: list[msgspec.Raw], content_type: str | None, group_commit: GroupCommit[Pending],
+    ticket: int | None,
+) -> list[tuple[PushResult, Pending | None]]:
+    """Decode records (a part of a batch with a ``ticket``: in its turn) and store them through the
+    group commit; each record's result with its pending entry (None: rejected as malformed)."""
+    decoded: list[PushResult | Pending] = []
+    async with group_commit.turns.take(ticket) if ticket is not None else contextlib.nullcontext():
+        for position, raw in enumerate(raws):
+            if position and ticket is not None:
+                await asyncio.sleep(0)  # let the parts before this one send their rows meanwhile
+            record = await _decode(ctx, principal, raw, content_type)
+            decoded.append(record if isinstance(record, PushResult) else Pending(ctx, principal, plugins, record, record_hash(record), ticket=ticket))
+    await group_commit.submit([item for item in decoded if isinstance(item, Pending)], alone=ticket is not None)
+    stored: list[tuple[PushResult, Pending | None]] = []
+    for item in decoded:
+        if isinstance(item, PushResult):
+            stored.append((item, None))
+        else:
+            assert item.result is not None
+            stored.append((item.result, item))
+    return stored
 
 
 async def _decode(ctx: Context, principal: Principal, raw: msgspec.Raw, content_type: str | None) -> PushRecord | PushResult:
@@ -215,7 +227,7 @@ async def _stage_group(session: AsyncSession, ctx: Context, items: list[Pending]
     writes = WriteSet()
     # Groups validate one at a time, oldest first (``sync.group_commit``): its writes then overlap
     # the next group's validation.
-    async with turn_of(ctx.db):
+    async with turns_of(ctx.db).take(items[0].ticket):
         rejected, staged = await _validate(session, ctx, items, known, writes, now)
     await writes.flush(session)
     for record_id in known.quarantined & staged:

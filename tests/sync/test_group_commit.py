@@ -18,6 +18,7 @@ from core.hazards import Hazard, HazardTransition
 from core.inspections import Inspection
 from sync.group_commit import GroupCommit
 from sync.ledger import SyncRecord
+from sync.record_heads import RecordHead, independent, read_heads
 from sync.submissions import Submission
 
 _FAILING = {"CC-1": {"result": "fail", "note": "仓库无防火间距"}, "CC-2": {"value": 35}, "CC-3": {"result": "fail"}}
@@ -126,7 +127,7 @@ async def test_the_group_commit_answers_every_waiting_request_with_the_failure_o
     assert all(isinstance(o, RuntimeError) for o in outcomes[:3]) and outcomes[3] is None
 
 
-async def test_a_lone_divisible_batch_is_stored_in_parts_side_by_side_and_a_queued_one_whole() -> None:
+async def test_a_lone_batch_is_cut_into_one_part_per_idle_writer_and_a_queued_one_kept_whole() -> None:
     seen: list[list[int]] = []
     running = {"now": 0, "most": 0}
 
@@ -144,14 +145,22 @@ async def test_a_lone_divisible_batch_is_stored_in_parts_side_by_side_and_a_queu
         if 7 in items:
             raise RuntimeError("database is locked")
 
-    group = GroupCommit(process, parallel=4, min_part=2)
-    await group.submit(list(range(10, 20)), divisible=True)
-    assert seen == [[10, 11, 12], [13, 14, 15], [16, 17, 18], [19]] and running["most"] == 4  # one part per idle writer
+    async def in_parts(items: list[int]) -> None:
+        """What the push does with a batch of independent records."""
+        parts = group.parts(len(items))
+        if parts == 1:
+            await group.submit(items)
+            return
+        size = -(-len(items) // parts)
+        outcomes = await asyncio.gather(*(group.submit(items[i : i + size], alone=True) for i in range(0, len(items), size)), return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
 
-    seen.clear()
-    await group.submit(list(range(10, 20)))  # not divisible (records that build on one another): whole
-    await group.submit([1, 2, 3], divisible=True)  # fewer than two parts of min_part: whole
-    assert seen == [list(range(10, 20)), [1, 2, 3]]
+    group = GroupCommit(process, parallel=4, min_part=2)
+    assert group.parts(10) == 4 and group.parts(3) == 1  # fewer than two parts of min_part: whole
+    await in_parts(list(range(10, 20)))
+    assert seen == [[10, 11, 12], [13, 14, 15], [16, 17, 18], [19]] and running["most"] == 4  # side by side
 
     async def with_writers_busy(count: int) -> None:
         gate.clear()
@@ -160,7 +169,7 @@ async def test_a_lone_divisible_batch_is_stored_in_parts_side_by_side_and_a_queu
         for n in range(1, count + 1):
             busy.append(asyncio.ensure_future(group.submit([n])))
             await asyncio.sleep(0.005)  # its leader took it and holds a writer until the gate opens
-        batch = asyncio.ensure_future(group.submit(list(range(20, 30)), divisible=True))
+        batch = asyncio.ensure_future(in_parts(list(range(20, 30))))
         await asyncio.sleep(0.005)
         gate.set()
         await asyncio.gather(*busy, batch)
@@ -171,26 +180,33 @@ async def test_a_lone_divisible_batch_is_stored_in_parts_side_by_side_and_a_queu
     assert seen[2:] == [list(range(20, 25)), list(range(25, 30))]  # as many parts as idle writers
 
     seen.clear()
-    outcome = await asyncio.gather(group.submit([3, 4, 5, 6, 7, 8], divisible=True), return_exceptions=True)
+    outcome = await asyncio.gather(in_parts([3, 4, 5, 6, 7, 8]), return_exceptions=True)
     assert isinstance(outcome[0], RuntimeError)  # a failing part fails the request (the tablet retries)…
     assert sorted(map(tuple, seen)) == [(3, 4), (5, 6), (7, 8)]  # …and the other parts were still stored
 
 
 async def test_a_batch_is_cut_only_when_its_records_are_independent(world) -> None:  # type: ignore[no-untyped-def]
-    from sync.push import Pending, _independent
-    from sync.wire import PushRecord
-
-    def pending(*records: dict) -> list[Pending]:  # type: ignore[type-arg]
-        return [Pending(None, None, None, msgspec.convert(r, PushRecord), "") for r in records]  # type: ignore[arg-type]
+    def heads(*records: dict, content_type: str = "application/json") -> list[RecordHead]:  # type: ignore[type-arg]
+        encode = msgspec.msgpack.encode if "msgpack" in content_type else msgspec.json.encode
+        read = read_heads([msgspec.Raw(encode(r)) for r in records], content_type)
+        assert read is not None
+        return read
 
     plain = [world.submission() for _ in range(3)]
-    assert _independent(pending(*plain))
-    assert not _independent(pending(plain[0], world.submission(replaces=plain[0]["id"])))  # a correction and what it corrects
-    assert not _independent(pending(plain[0], plain[0]))  # the same record twice
-    assert not _independent(pending(world.submission(assignment_id="a1"), world.submission(assignment_id="a1")))
+    assert independent(heads(*plain))
+    assert independent(heads(*plain, content_type="application/msgpack"))
+    assert not independent(heads(plain[0], plain[0], content_type="application/msgpack"))
+    assert not independent([])  # nothing to cut
+    assert not independent(heads(plain[0], world.submission(replaces=plain[0]["id"])))  # a correction and what it corrects
+    assert not independent(heads(plain[0], plain[0]))  # the same record twice
+    assert not independent(heads(world.submission(assignment_id="a1"), world.submission(assignment_id="a1")))
     hazard = [{"id": str(uuid.uuid4()), "item_code": "CC-1", "description": "仓库无防火间距"}]
-    assert not _independent(pending(world.submission(answers=_FAILING, hazards=hazard), world.submission(answers=_FAILING, hazards=hazard)))
+    assert not independent(heads(world.submission(answers=_FAILING, hazards=hazard), world.submission(answers=_FAILING, hazards=hazard)))
     shouted = [{**hazard[0], "id": hazard[0]["id"].upper()}]  # the same hazard id, as stored
-    assert not _independent(pending(world.submission(answers=_FAILING, hazards=hazard), world.submission(answers=_FAILING, hazards=shouted)))
+    assert not independent(heads(world.submission(answers=_FAILING, hazards=hazard), world.submission(answers=_FAILING, hazards=shouted)))
     update = {"kind": "hazard_update", "id": str(uuid.uuid4()), "hazard_id": str(uuid.uuid4()), "base_version": 1, "transition": {}}
-    assert not _independent(pending(plain[0], update))  # hazard updates go one by one, in order
+    assert not independent(heads(plain[0], update))  # hazard updates go one by one, in order
+    # A record whose head cannot be read (not even an object) keeps the batch whole; decoded in
+    # full, it is rejected with what is wrong with it.
+    assert read_heads([msgspec.Raw(msgspec.json.encode(plain[0])), msgspec.Raw(b"[1, 2]")], "application/json") is None
+    assert read_heads([msgspec.Raw(b'{"id": 5}')], "application/json") is None
