@@ -26,6 +26,11 @@ class PinnedVersion:
         self.content_hash = row_hash
         self.checklist = checklist
         self.items = {item.code: item for item in checklist.items()}
+        # For checking 120 answers a record: item order, required items, and the pass/fail items an
+        # answer of pass or fail (nothing else) settles without a look at the item.
+        self.order = {code: index for index, code in enumerate(self.items)}
+        self.required = tuple(code for code, item in self.items.items() if item.required)
+        self.plain_pass_fail = frozenset(code for code, item in self.items.items() if item.answer.kind == "pass_fail" and not item.photo_required)
 
 
 # Parsed versions by (id, version, stored hash): a hash names one content, so entries never go stale.

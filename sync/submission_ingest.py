@@ -33,6 +33,7 @@ from sync.wire import ItemAnswer, SubmissionRecord, TabletHazard
 # Hazards the server makes for failed items get ids derived from (submission, item), so the same
 # submission always yields the same hazard ids.
 _HAZARD_NS = uuid.UUID("5b0c8f1e-6a53-4c1e-9d7a-616e6a69616e")
+_PASS_FAIL = ("pass", "fail")
 
 
 def _bad(field: str, code: str, message: str, message_zh: str) -> InvalidInput:
@@ -86,8 +87,13 @@ def _check_answer(code: str, item: Item, answer: ItemAnswer) -> bool:
 
 def check_answers(record: SubmissionRecord, pinned: PinnedVersion) -> list[str]:
     """Validate every answer and required item; the failed item codes in checklist order."""
-    failed: set[str] = set()
-    for code, answer in record.answers.items():
+    failed: list[str] = []
+    answers, plain = record.answers, pinned.plain_pass_fail
+    for code, answer in answers.items():
+        if code in plain and answer.value is None and answer.result in _PASS_FAIL:
+            if answer.result == "fail":  # the common answer, settled without the checks below
+                failed.append(code)
+            continue
         item = pinned.items.get(code)
         if item is None:
             raise _bad(
@@ -96,11 +102,11 @@ def check_answers(record: SubmissionRecord, pinned: PinnedVersion) -> list[str]:
                 f"检查项 {code} 不在检查表 {record.checklist_id} {record.checklist_version} 版中",
             )
         if _check_answer(code, item, answer):
-            failed.add(code)
-    for code, item in pinned.items.items():
-        if item.required and code not in record.answers:
+            failed.append(code)
+    for code in pinned.required:
+        if code not in answers:
             raise _bad(f"answers.{code}", "required_item_missing", f"required item {code} is not answered", f"必答检查项 {code} 未作答")
-    return [code for code in pinned.items if code in failed]
+    return sorted(failed, key=pinned.order.__getitem__)
 
 
 async def _load_context(
