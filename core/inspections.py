@@ -107,13 +107,16 @@ async def stage_inspection(
     submission_id: str | None = None,
     assignment_id: str | None = None,
     inspector_id: str | None = None,
+    enterprise: Enterprise | None = None,
 ) -> str:
     """Validate an inspection and stage it (with its assignment's completion) in ``writes``; its id.
 
-    For a new ``submission_id`` (the caller knows none was recorded for it)."""
+    For a new ``submission_id`` (the caller knows none was recorded for it). A caller that holds
+    the enterprise, read in this transaction, passes it to save the read."""
     _require_inspecting(principal)
-    enterprise = await session.get(Enterprise, enterprise_id)
-    if enterprise is None or not principal.sees_enterprise(enterprise):
+    if enterprise is None:
+        enterprise = await session.get(Enterprise, enterprise_id)
+    if enterprise is None or enterprise.id != enterprise_id or not principal.sees_enterprise(enterprise):
         raise not_found("enterprise", "企业")
     assignment = None
     if assignment_id is not None:

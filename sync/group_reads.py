@@ -31,12 +31,12 @@ _IDS_TAKEN = union_all(
 
 @dataclass
 class GroupReads:
-    """Ledger rows of the group's record ids, the enterprises they name (held so the session keeps
-    them for ``session.get``), tablet hazard ids already taken, and records with an open quarantine
-    entry (an earlier rejection the accepted record now supersedes)."""
+    """Ledger rows of the group's record ids, the enterprises they name (by id; one not found is
+    absent), tablet hazard ids already taken, and records with an open quarantine entry (an earlier
+    rejection the accepted record now supersedes)."""
 
     ledger: dict[str, SyncRecord]
-    enterprises: list[Enterprise]
+    enterprises: dict[str, Enterprise]
     hazard_ids_in_use: set[str]
     quarantined: set[str]
 
@@ -44,7 +44,7 @@ class GroupReads:
 async def read_group(session: AsyncSession, record_ids: list[str], enterprise_ids: list[str], hazard_ids: list[str]) -> GroupReads:
     """The group's reads, in the session's transaction."""
     ledger = {row.id: row for row in (await session.exec(_LEDGER, params={"ids": record_ids})).all()}
-    enterprises = list((await session.exec(_ENTERPRISES, params={"enterprise_ids": enterprise_ids})).all())
+    enterprises = {row.id: row for row in (await session.exec(_ENTERPRISES, params={"enterprise_ids": enterprise_ids})).all()}
     taken = (await session.exec(_IDS_TAKEN, params={"hazard_ids": hazard_ids, "record_ids": record_ids})).all()  # type: ignore[call-overload]
     return GroupReads(
         ledger=ledger,

@@ -216,8 +216,7 @@ async def _stage_group(session: AsyncSession, ctx: Context, items: list[Pending]
     """Inside the group's transaction: verdicts for every item, accepted rows written at the end."""
     now = ctx.clock.now()
     records = [item.record for item in items]
-    # The enterprises are loaded once: the checks below then find them in the session without a
-    # query (the session holds its objects weakly: ``known`` keeps them there for the group).
+    # The enterprises are loaded once and handed to the checks below.
     known = await read_group(
         session,
         record_ids=list({r.id for r in records}),
@@ -267,7 +266,8 @@ async def _validate(
         ids_in_use = set(hazard_ids_in_use)
         try:
             outcome, row = await accept_submission(
-                session, record_writes, ctx, item.principal, record, item.digest, now, hazard_ids_in_use=ids_in_use, pinned_memo=pinned_memo
+                session, record_writes, ctx, item.principal, record, item.digest, now, hazard_ids_in_use=ids_in_use, pinned_memo=pinned_memo,
+                enterprises=known.enterprises,
             )
         except AppError as exc:
             rejected.append((item, exc))

@@ -10,6 +10,7 @@ that fails anywhere leaves its set unwritten, so the record is all-or-nothing.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -110,9 +111,9 @@ def check_answers(record: SubmissionRecord, pinned: PinnedVersion) -> list[str]:
 
 
 async def _load_context(
-    session: AsyncSession, principal: Principal, record: SubmissionRecord, pinned_memo: dict[Any, Any] | None
+    session: AsyncSession, principal: Principal, record: SubmissionRecord, pinned_memo: dict[Any, Any] | None, enterprises: Mapping[str, Enterprise] | None
 ) -> tuple[Enterprise, PinnedVersion]:
-    enterprise = await session.get(Enterprise, record.enterprise_id)
+    enterprise = enterprises.get(record.enterprise_id) if enterprises is not None else await session.get(Enterprise, record.enterprise_id)
     if enterprise is None or not principal.sees_enterprise(enterprise):
         raise _bad("enterprise_id", "enterprise_not_found", "enterprise not found or outside your jurisdiction", "企业不存在或不在您的管辖范围内")
     pinned = await find_pinned(session, record.checklist_id, record.checklist_version, pinned_memo)
@@ -192,14 +193,16 @@ async def accept_submission(
     *,
     hazard_ids_in_use: set[str] | None = None,
     pinned_memo: dict[Any, Any] | None = None,
+    enterprises: Mapping[str, Enterprise] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Validate ``record`` and stage it with its hazards and inspection in ``writes``.
 
     Returns the outcome kept in the ledger and the staged submission row. A caller staging many
     records passes ``hazard_ids_in_use`` (tablet-made hazard ids stored or staged so far; this
-    record's are added) and a ``pinned_memo`` shared by the records, to save reads.
+    record's are added), a ``pinned_memo`` shared by the records and the ``enterprises`` they name
+    (read in this transaction; one missing does not exist), to save reads.
     """
-    enterprise, pinned = await _load_context(session, principal, record, pinned_memo)
+    enterprise, pinned = await _load_context(session, principal, record, pinned_memo, enterprises)
     failed = check_answers(record, pinned)
     _check_shape(record, failed)
     if record.replaces is not None:
@@ -213,7 +216,7 @@ async def accept_submission(
         (await stage_new_hazard(session, writes, ctx, principal, data, enterprise=enterprise, ids_in_use=hazard_ids_in_use))["id"]
         for data in hazards
     ]
-    inspection_id = await _record_inspection(session, writes, ctx, principal, record)
+    inspection_id = await _record_inspection(session, writes, ctx, principal, record, enterprise)
     row = {
         "id": record.id, "enterprise_id": enterprise.id, "region_code": enterprise.region_code, "industries": list(enterprise.industries),
         "checklist_id": record.checklist_id, "checklist_version": record.checklist_version, "checklist_hash": record.checklist_hash,
@@ -233,7 +236,9 @@ async def accept_submission(
     return {"submission_id": record.id, "hazard_ids": hazard_ids, "failed_items": failed, "inspection_id": inspection_id}, row
 
 
-async def _record_inspection(session: AsyncSession, writes: WriteSet, ctx: Context, principal: Principal, record: SubmissionRecord) -> str | None:
+async def _record_inspection(
+    session: AsyncSession, writes: WriteSet, ctx: Context, principal: Principal, record: SubmissionRecord, enterprise: Enterprise
+) -> str | None:
     """An inspector's submission is an inspection (and completes its assignment); an enterprise's
     own submission is a self-inspection (自查) and fulfils no assignment."""
     if principal.role not in INSPECTING_ROLES:
@@ -243,7 +248,7 @@ async def _record_inspection(session: AsyncSession, writes: WriteSet, ctx: Conte
     try:
         return await stage_inspection(
             session, writes, ctx, principal, enterprise_id=record.enterprise_id, inspected_at=record.finished_at,
-            submission_id=record.id, assignment_id=record.assignment_id,
+            submission_id=record.id, assignment_id=record.assignment_id, enterprise=enterprise,
         )
     except AppError as exc:
         if exc.code == "not_found" and record.assignment_id is not None:
