@@ -81,6 +81,8 @@ def _columns(entry: AuditEntry) -> dict[str, Any]:
 
 def snapshot(obj: Any, *, exclude: frozenset[str] = frozenset({"password_hash"})) -> dict[str, Any]:
     """A JSON-safe dict of a record for before/after (secrets left out)."""
+    if isinstance(obj, dict) and exclude.isdisjoint(obj):
+        return msgspec.to_builtins(obj)  # a new dict already: no copy first (staged rows, many per push)
     data = obj.model_dump() if hasattr(obj, "model_dump") else dict(obj)
     return msgspec.to_builtins({k: v for k, v in data.items() if k not in exclude})
 
