@@ -58,9 +58,17 @@ SYSTEM = Actor(id=None, name="system")
 
 def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
     """The hash of an entry (given as its column values) linked to ``prev_hash``."""
+    return linked_hash(unlinked_payload(entry), prev_hash)
+
+
+def unlinked_payload(entry: Mapping[str, Any]) -> bytes:
+    """What an entry's hash covers but the link to the previous entry: encoded before the chain's
+    lock is taken, so that only the link and one sha256 are left for while it is held.
+
+    The hashed document is the entry's JSON with sorted keys, ``prev`` among them; ``prev`` sorts
+    last, so the document is this payload followed by ``"prev":"…"}``."""
     payload = msgspec.json.encode(
         {
-            "prev": prev_hash,
             "at": entry["at"].isoformat(),
             "actor_id": entry["actor_id"],
             "actor_name": entry["actor_name"],
@@ -72,7 +80,14 @@ def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
         },
         order="sorted",
     )
-    return hashlib.sha256(payload).hexdigest()
+    return payload[:-1] + b',"prev":"'
+
+
+def linked_hash(payload: bytes, prev_hash: str) -> str:
+    """The hash of an entry from its ``unlinked_payload`` and the hash it links to."""
+    digest = hashlib.sha256(payload)
+    digest.update(prev_hash.encode() + b'"}')
+    return digest.hexdigest()
 
 
 def _columns(entry: AuditEntry) -> dict[str, Any]:

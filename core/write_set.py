@@ -23,7 +23,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import pg_bulk_insert
-from core.audit import Actor, AuditEntry, chain_head, entry_hash, lock_sequences, remember_chain_head
+from core.audit import Actor, AuditEntry, chain_head, linked_hash, lock_sequences, remember_chain_head, unlinked_payload
 from core.changes import Change, change_row
 from core.row_binding import bound, insert_plan
 
@@ -63,6 +63,7 @@ class WriteSet:
     def __init__(self) -> None:
         self._inserts: dict[Table, list[dict[str, Any]]] = {}
         self._audits: list[dict[str, Any]] = []
+        self._audit_payloads: list[bytes] = []  # each entry's hashed document but the link (``core.audit``)
         self._changes: list[dict[str, Any]] = []
         self._updates: list[tuple[Table, str, dict[str, Any]]] = []
 
@@ -81,11 +82,11 @@ class WriteSet:
         self, *, actor: Actor, action: str, entity: str, entity_id: str = "", at: datetime,
         before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
     ) -> None:
-        """Stage an audit entry (``before``/``after`` as JSON builtins); chained at flush."""
-        self._audits.append(
-            {"at": at, "actor_id": actor.id, "actor_name": actor.name, "action": action, "entity": entity,
-             "entity_id": entity_id, "before": before, "after": after}
-        )
+        """Stage an audit entry (``before``/``after`` as JSON builtins, left unchanged from now on: its
+        hashed document is encoded here); chained at flush."""
+        entry = {"at": at, "actor_id": actor.id, "actor_name": actor.name, "action": action, "entity": entity, "entity_id": entity_id, "before": before, "after": after}
+        self._audits.append(entry)
+        self._audit_payloads.append(unlinked_payload(entry))
 
     def change(self, **fields: Any) -> None:
         """Stage a change row for tablets (arguments of ``core.changes.change_row``)."""
@@ -96,6 +97,7 @@ class WriteSet:
         for table, rows in other._inserts.items():
             self._inserts.setdefault(table, []).extend(rows)
         self._audits.extend(other._audits)
+        self._audit_payloads.extend(other._audit_payloads)
         self._changes.extend(other._changes)
         self._updates.extend(other._updates)
 
@@ -129,9 +131,9 @@ class WriteSet:
             batches.append((Change.__table__, self._changes))  # type: ignore[arg-type]
         if self._audits:
             assert prev is not None
-            for entry in self._audits:
+            for entry, payload in zip(self._audits, self._audit_payloads, strict=True):
                 entry["prev_hash"] = prev
-                entry["hash"] = prev = entry_hash(prev, entry)
+                entry["hash"] = prev = linked_hash(payload, prev)
             batches.append((AuditEntry.__table__, self._audits))  # type: ignore[arg-type]
         if batches:
             await _insert_all(connection, batches)

@@ -88,3 +88,21 @@ async def test_several_entries_in_one_transaction_chain_and_the_next_transaction
         entries = (await session.exec(select(AuditEntry).order_by(col(AuditEntry.seq)))).all()
     assert all(later.prev_hash == earlier.hash for earlier, later in zip(entries, entries[1:]))
     assert (await _verify(api)).ok
+
+
+def test_an_entry_hashed_from_its_payload_encoded_before_the_lock_hashes_as_the_whole_document() -> None:
+    import hashlib
+    from datetime import UTC, datetime
+
+    import msgspec
+
+    from core.audit import entry_hash, linked_hash, unlinked_payload
+
+    entry = {
+        "at": datetime(2026, 3, 2, 8, 0, 1, 123456, tzinfo=UTC), "actor_id": None, "actor_name": "系统\"引号\"", "action": "hazard_created",
+        "entity": "hazard", "entity_id": "h-1", "before": None, "after": {"描述": "仓库无防火间距", "zeta": [1, 2.5], "alpha": {"b": 1, "a": None}},
+    }
+    prev = "ab" * 32
+    # The definition the stored chain was built with: the whole entry, ``prev`` included, keys sorted.
+    whole = msgspec.json.encode({"prev": prev, **entry, "at": entry["at"].isoformat()}, order="sorted")
+    assert linked_hash(unlinked_payload(entry), prev) == entry_hash(prev, entry) == hashlib.sha256(whole).hexdigest()
