@@ -5,7 +5,8 @@ server CPU. Services instead *stage* rows here — plain dicts, validated and co
 caller writes them once. Many records staged into one set (the sync push's group commit) share
 those statements. Audit entries are chained when written, in staging order, from the chain head
 of the transaction; change rows likewise keep staging order, so the change sequence and the audit
-chain read exactly as if each row had been written on its own.
+chain read exactly as if each row had been written on its own (a change row repeating the one
+before it is staged once: ``WriteSet.change``).
 
 A set is only written by ``flush``; discarding it (a record that failed validation) leaves no
 trace. Pending ORM changes of the same session are flushed first, so staged rows may refer to them.
@@ -89,8 +90,12 @@ class WriteSet:
         self._audit_payloads.append(unlinked_payload(entry))
 
     def change(self, **fields: Any) -> None:
-        """Stage a change row for tablets (arguments of ``core.changes.change_row``)."""
-        self._changes.append(change_row(**fields))
+        """Stage a change row for tablets (arguments of ``core.changes.change_row``). One equal to
+        the row staged just before it is left out: committed together, the two would tell a pull
+        the same thing (a hazard created and ordered at once, by a push, staged two)."""
+        row = change_row(**fields)
+        if not self._changes or self._changes[-1] != row:
+            self._changes.append(row)
 
     def extend(self, other: WriteSet) -> None:
         """Append everything ``other`` staged, keeping its order after ours."""
