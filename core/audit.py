@@ -148,6 +148,19 @@ def _lock_to_take(session: AsyncSession) -> Any:
     return None if session.info.get(_LOCK_KEY) is transaction else transaction
 
 
+def chain_lock_key(session: AsyncSession) -> int | None:
+    """The append lock's key when this PostgreSQL transaction has yet to take it (so it has read
+    no chain head either), for a statement that takes it and chains entries itself
+    (``core.pg_bulk_insert.chained_statement``); else None."""
+    return _AUDIT_LOCK_KEY if _lock_to_take(session) is not None else None
+
+
+def note_chained(session: AsyncSession, head: str) -> None:
+    """The transaction took the append lock and appended entries up to ``head`` in one statement."""
+    session.info[_LOCK_KEY] = session.sync_session.get_transaction()
+    remember_chain_head(session, head)
+
+
 async def lock_sequences(session: AsyncSession) -> None:
     """PostgreSQL: take the transaction-level advisory lock that orders audit and change appends
     (once per transaction). SQLite's ``BEGIN IMMEDIATE`` already serialises writers."""

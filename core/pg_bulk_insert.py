@@ -28,6 +28,8 @@ from sqlalchemy.sql import sqltypes
 from sqlalchemy.types import TypeDecorator
 from sqlmodel.sql.sqltypes import AutoString
 
+from core.audit import AuditEntry
+from core.changes import Change
 from core.db_types import UTCDateTime
 from core.row_binding import bound, insert_plan
 
@@ -90,14 +92,15 @@ def _recordset_plan(table: Table, columns: tuple[str, ...], dialect: Any) -> tup
     return tuple(defined), tuple(selected), tuple(checks)
 
 
-def _recordset_insert(table: Table, columns: tuple[str, ...], dialect: Any, position: int) -> str:
+def _recordset_insert(table: Table, columns: tuple[str, ...], dialect: Any, position: int, joined: str = "") -> str:
+    """``INSERT … SELECT … FROM [joined, ]json_to_recordset($position)``."""
     plan = _recordset_plan(table, columns, dialect)
     assert plan is not None
     defined, selected, _ = plan
     names = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
     return (
         f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({names}) "
-        f"SELECT {', '.join(selected)} FROM json_to_recordset(convert_from(${position}::bytea, 'UTF8')::json) AS staged ({', '.join(defined)})"
+        f"SELECT {', '.join(selected)} FROM {joined + ', ' if joined else ''}json_to_recordset(convert_from(${position}::bytea, 'UTF8')::json) AS staged ({', '.join(defined)})"
     )
 
 
@@ -189,3 +192,50 @@ def statement(batches: list[tuple[Table, list[dict[str, Any]]]], dialect: Any) -
         shapes.append((table, columns, False))
         params.extend(bound(columns, plan[1], rows))
     return _combined_insert(tuple(shapes), dialect), tuple(params)
+
+
+def chained_statement(
+    changes: list[dict[str, Any]], audits: list[dict[str, Any]], payloads: list[bytes], lock_key: int, dialect: Any
+) -> tuple[str, tuple[Any, ...]] | None:
+    """One statement that takes the append lock, reads the chain head, links ``audits`` (their
+    ``unlinked_payload``s, in order) and inserts them with ``changes``; it returns the new head.
+    None when a row cannot travel as JSON (the caller then chains them itself).
+
+    Every inserted row joins the chain's result, so none is given its ``seq`` before the lock is
+    held: sequences stay in commit order (``core.audit.lock_sequences``)."""
+    shapes, params = [], [lock_key, payloads]
+    for table, rows in ((Change.__table__, changes), (AuditEntry.__table__, audits)):
+        if not rows:
+            shapes.append((table, ()))
+            continue
+        columns = tuple(rows[0])
+        recordset = _recordset_plan(table, columns, dialect)
+        document = _document(rows, recordset[2], dialect) if recordset is not None else None
+        if document is None:
+            return None
+        shapes.append((table, columns))
+        params.append(document)
+    return _chained_insert(shapes[0][1], shapes[1][1], dialect), tuple(params)
+
+
+@functools.lru_cache(maxsize=64)
+def _chained_insert(change_columns: tuple[str, ...], audit_columns: tuple[str, ...], dialect: Any) -> str:
+    quote = dialect.identifier_preparer.quote
+    parts = ["chain AS MATERIALIZED (SELECT anjian_chain_audit($1, $2::bytea[]) AS h)"]
+    position = 3
+    if change_columns:
+        parts.append(f"staged_changes AS ({_recordset_insert(Change.__table__, change_columns, dialect, position, joined='chain')})")
+        position += 1
+    if audit_columns:
+        table = AuditEntry.__table__
+        plan = _recordset_plan(table, audit_columns, dialect)
+        assert plan is not None
+        defined, selected, _ = plan
+        names = ", ".join(quote(name) for name in audit_columns)
+        parts.append(
+            f"staged_audits AS (INSERT INTO {dialect.identifier_preparer.format_table(table)} ({names}, prev_hash, hash) "
+            f"SELECT {', '.join(selected)}, chain.h[staged.position], chain.h[staged.position + 1] "
+            f"FROM chain, ROWS FROM (json_to_recordset(convert_from(${position}::bytea, 'UTF8')::json) AS ({', '.join(defined)})) "
+            f"WITH ORDINALITY AS staged({names}, position))"
+        )
+    return f"WITH {', '.join(parts)} SELECT h[array_upper(h, 1)] FROM chain"

@@ -24,7 +24,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import pg_bulk_insert
-from core.audit import Actor, AuditEntry, chain_head, linked_hash, lock_sequences, remember_chain_head, unlinked_payload
+from core.audit import Actor, AuditEntry, chain_head, chain_lock_key, linked_hash, lock_sequences, note_chained, remember_chain_head, unlinked_payload
 from core.changes import Change, change_row
 from core.row_binding import bound, insert_plan
 
@@ -49,6 +49,24 @@ async def _insert_all(connection: AsyncConnection, batches: list[tuple[Table, li
             await _insert_rows(connection, table, rows)
         return
     await connection.exec_driver_sql(*combined)
+
+
+async def _append_chained(
+    session: AsyncSession, connection: AsyncConnection, changes: list[dict[str, Any]], audits: list[dict[str, Any]], payloads: list[bytes]
+) -> bool:
+    """PostgreSQL, lock not yet held: take it, chain the audit entries and insert them with the change
+    rows in one statement (``core.pg_bulk_insert.chained_statement``), so the lock is held for one
+    round trip less and nothing is left for the server to do while holding it. False when this
+    does not apply (the caller chains them itself)."""
+    key = chain_lock_key(session)
+    if key is None or connection.dialect.name != "postgresql":
+        return False
+    combined = pg_bulk_insert.chained_statement(changes, audits, payloads, key, connection.dialect)
+    if combined is None:
+        return False
+    head = (await connection.exec_driver_sql(*combined)).scalar_one()
+    note_chained(session, head)
+    return True
 
 
 @functools.cache
@@ -118,6 +136,7 @@ class WriteSet:
         connection = await session.connection()  # Core statements in the session's transaction
         order = _table_order(len(SQLModel.metadata.tables))
         batches = [(table, self._inserts[table]) for table in sorted(self._inserts, key=lambda t: order.get(t, len(order)))]
+        chained = False
         if self._changes or self._audits:
             if connection.dialect.name == "postgresql" and batches:
                 # New rows under fresh keys go in before the lock that serialises every writer of
@@ -129,21 +148,23 @@ class WriteSet:
                 await _insert_all(connection, batches)
                 batches = []
             # Before any update of existing rows: a writer waiting here locks none another one needs.
-            # With audit entries to chain, reading the chain head takes the lock in the same trip.
-            prev = await chain_head(session) if self._audits else None
-            await lock_sequences(session)
-        if self._changes:
-            batches.append((Change.__table__, self._changes))  # type: ignore[arg-type]
-        if self._audits:
-            assert prev is not None
-            for entry, payload in zip(self._audits, self._audit_payloads, strict=True):
-                entry["prev_hash"] = prev
-                entry["hash"] = prev = linked_hash(payload, prev)
-            batches.append((AuditEntry.__table__, self._audits))  # type: ignore[arg-type]
+            chained = bool(self._audits) and await _append_chained(session, connection, self._changes, self._audits, self._audit_payloads)
+            if not chained:
+                # With audit entries to chain, reading the chain head takes the lock in the same trip.
+                prev = await chain_head(session) if self._audits else None
+                await lock_sequences(session)
+                if self._changes:
+                    batches.append((Change.__table__, self._changes))  # type: ignore[arg-type]
+                if self._audits:
+                    assert prev is not None
+                    for entry, payload in zip(self._audits, self._audit_payloads, strict=True):
+                        entry["prev_hash"] = prev
+                        entry["hash"] = prev = linked_hash(payload, prev)
+                    batches.append((AuditEntry.__table__, self._audits))  # type: ignore[arg-type]
         if batches:
             await _insert_all(connection, batches)
         for table, key, values in self._updates:
             await connection.execute(update(table).where(table.c.id == key).values(**values))
-        if self._audits:
+        if self._audits and not chained:
             remember_chain_head(session, prev)
         self.__init__()  # type: ignore[misc]

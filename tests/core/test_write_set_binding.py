@@ -100,12 +100,15 @@ async def test_postgresql_writes_fresh_rows_before_taking_the_sequence_lock(pg_u
         async with db.write() as session:
             await writes.flush(session)
         region_insert = next(i for i, sql in enumerate(statements) if "INSERT INTO region" in sql)
-        lock = next(i for i, sql in enumerate(statements) if "pg_advisory_xact_lock" in sql or "anjian_lock_audit_head" in sql)
-        audit_insert = next(i for i, sql in enumerate(statements) if "INSERT INTO audit_entry" in sql)
-        assert region_insert < lock < audit_insert
-        assert "anjian_lock_audit_head" in statements[lock]  # the lock and the chain head in one round trip
-        assert not [sql for sql in statements[lock + 1 : audit_insert] if "audit_entry" in sql]
-        assert "INSERT INTO region" not in statements[audit_insert]  # the locked statement holds only sequenced rows
+        locked = [i for i, sql in enumerate(statements) if "pg_advisory_xact_lock" in sql or "anjian_" in sql]
+        assert len(locked) == 1 and region_insert < locked[0]
+        # One round trip under the lock: it is taken, the head read and the entries chained and
+        # inserted, with the change rows, in one statement.
+        assert "anjian_chain_audit" in statements[locked[0]] and "INSERT INTO audit_entry" in statements[locked[0]]
+        assert "INSERT INTO change" in statements[locked[0]]
+        assert "INSERT INTO region" not in statements[locked[0]]  # the locked statement holds only sequenced rows
+        async with db.read() as session:
+            assert (await verify_chain(session)).ok
     finally:
         await db.dispose()
 
@@ -143,5 +146,38 @@ async def test_postgresql_a_writer_that_waited_for_the_lock_chains_to_the_entry_
             assert (await verify_chain(session)).ok
             rows = {e.entity_id: e for e in (await session.exec(select(Entry).where(Entry.action == "lock_wait_test"))).all()}  # type: ignore[arg-type]
         assert rows["second"].prev_hash == rows["first"].hash
+    finally:
+        await db.dispose()
+
+
+async def test_postgresql_entries_chained_in_the_database_hash_as_the_server_chains_them(pg_url):
+    """The chaining statement links entries in PostgreSQL; ``verify_chain`` recomputes every link in
+    Python. A second flush in the same transaction links on from the head the first one returned."""
+    from core.audit import entry_hash
+
+    db = Database(pg_url)
+    at = datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC)
+    try:
+        await prepare_database(db)
+        async with db.write() as session:
+            for round_ in range(2):
+                writes = WriteSet()
+                for n in range(3):
+                    writes.audit(
+                        actor=SYSTEM, action="chain_test", entity="t", entity_id=f"{round_}-{n}", at=at,
+                        before=None if n else {"说明": '引号"与反斜杠\\', "n": 1.5}, after={"描述": "仓库无防火间距", "list": [n, None, True]},
+                    )
+                writes.change(entity="t", entity_id=f"{round_}", at=at)
+                await writes.flush(session)
+        async with db.read() as session:
+            rows = (await session.exec(select(AuditEntry).order_by(AuditEntry.seq))).all()  # type: ignore[arg-type]
+            report = await verify_chain(session)
+        assert report.ok and report.entries == 6, report
+        assert [r.entity_id for r in rows] == ["0-0", "0-1", "0-2", "1-0", "1-1", "1-2"]
+        prev = "0" * 64
+        for row in rows:
+            columns = {name: getattr(row, name) for name in ("at", "actor_id", "actor_name", "action", "entity", "entity_id", "before", "after")}
+            assert row.prev_hash == prev and row.hash == entry_hash(prev, columns)
+            prev = row.hash
     finally:
         await db.dispose()
