@@ -53,6 +53,7 @@ from bench.common import (  # noqa: E402
     table,
     write_section,
 )
+from bench.tablet_http import TabletConnection  # noqa: E402
 
 CONCURRENCY = (1, 16, 64)
 BATCHES = (1, 50)
@@ -61,17 +62,17 @@ BATCHES = (1, 50)
 RETRIES = {"count": 0}
 
 
-async def _push(http: httpx.AsyncClient, headers: dict[str, str], body: bytes) -> list[dict[str, Any]]:
+async def _push(tablet: TabletConnection, headers: dict[str, str], body: bytes) -> list[dict[str, Any]]:
     """One push; a 503 (database busy) is retried after ``Retry-After`` as the reference client does."""
     for _attempt in range(20):
-        response = await http.post("/api/v1/sync/push", content=body, headers={**headers, "Content-Type": "application/json"})
-        if response.status_code == 503:
+        status, response_headers, response = await tablet.post("/api/v1/sync/push", body, {**headers, "Content-Type": "application/json"})
+        if status == 503:
             RETRIES["count"] += 1
-            await asyncio.sleep(min(float(response.headers.get("retry-after", "1")), 5.0))
+            await asyncio.sleep(min(float(response_headers.get("retry-after", "1")), 5.0))
             continue
-        if response.status_code != 200:
-            raise RuntimeError(f"push answered {response.status_code}: {response.text[:300]}")
-        return response.json()["results"]
+        if status != 200:
+            raise RuntimeError(f"push answered {status}: {response[:300]!r}")
+        return msgspec.json.decode(response)["results"]  # type: ignore[no-any-return]
     raise RuntimeError("push kept answering 503")
 
 
@@ -86,9 +87,9 @@ async def cell(servers: list[Any], world: Any, tablets: list[dict[str, str]], co
     latencies: list[float] = []
     statuses: dict[str, int] = {}
 
-    # One client (one connection) per tablet, like real tablets: a single shared httpx pool spends
-    # client CPU scanning all its connections on every request, which made 64 tablets client-bound.
-    clients = [httpx.AsyncClient(base_url=servers[t % len(servers)].base_url, timeout=3600) for t in range(conc)]
+    # One connection per tablet, like real tablets, and a lean one (``bench.tablet_http``): the
+    # client shares the machine's cores with the server and the database.
+    clients = [TabletConnection(servers[t % len(servers)].base_url) for t in range(conc)]
 
     async def tablet(t: int) -> None:
         for body in bodies[t]:
@@ -185,18 +186,19 @@ async def run_engine(
             # Count what one accepted submission writes, from a real push.
             async with probe.engine.connect() as conn:
                 before = await snapshot_keys(conn)
-            results = await _push(http, tablets[0], msgspec.json.encode({"records": [submission(world, world.enterprise_ids[0], rng)]}))
+            probe_tablet = TabletConnection(server.base_url)
+            results = await _push(probe_tablet, tablets[0], msgspec.json.encode({"records": [submission(world, world.enterprise_ids[0], rng)]}))
             assert results[0]["status"] == "accepted", results
             async with probe.engine.connect() as conn:
                 template = await new_rows(conn, before)
             await probe.dispose()
             for t in range(8):  # warm-up
-                await _push(http, tablets[t], msgspec.json.encode({"records": [submission(world, world.enterprise_ids[t], rng) for _ in range(5)]}))
+                await _push(probe_tablet, tablets[t], msgspec.json.encode({"records": [submission(world, world.enterprise_ids[t], rng) for _ in range(5)]}))
+            await probe_tablet.aclose()
             for batch, conc in cells_wanted:
-                if True:
-                    result = await cell(servers, world, tablets, conc, batch, target, rng)
-                    print(f"  {label} batch {batch:>2} × concurrency {conc:>2}: {result['rate']:.1f} submissions/s, p50 {result['p50']:.0f} ms, p99 {result['p99']:.0f} ms", flush=True)
-                    cells.append(result)
+                result = await cell(servers, world, tablets, conc, batch, target, rng)
+                print(f"  {label} batch {batch:>2} × concurrency {conc:>2}: {result['rate']:.1f} submissions/s, p50 {result['p50']:.0f} ms, p99 {result['p99']:.0f} ms", flush=True)
+                cells.append(result)
         rss = max(s.status_kib("VmHWM") for s in servers)
     replicator = Replicator(template)
     copies = max(200, min(2000, target * 2))
@@ -211,7 +213,7 @@ async def run_engine(
 def report(engines: list[dict[str, Any]], target: int) -> str:
     lines = [
         "## Push (`bench/push.py`)", "", machine(), "",
-        "Real server process (uvicorn, 1 worker; where stated, several instances on one PostgreSQL database, tablets spread over them) on loopback; one httpx client process drives every tablet "
+        "Real server process (uvicorn, 1 worker; where stated, several instances on one PostgreSQL database, tablets spread over them) on loopback; one client process drives every tablet, each over its own keep-alive HTTP/1.1 connection (`bench/tablet_http.py`, lean so that the client leaves the cores to the server and the database) "
         f"(each tablet its own inspector and device session). About {target} submissions per cell (at least one request per tablet), after an unmeasured warm-up push of one submission per tablet, all at once. "
         "Each submission: 120 answered items, 3 failed items → 3 hazards (2 described by the tablet, ordered at once), Chinese notes. "
         "Latency is per push request (a batch of 50 is one request), including waits after a 503 (database busy: retried after Retry-After, as the reference client does). "
