@@ -50,6 +50,8 @@ class GroupCommit(Generic[Item]):
         self._min_part = min_part
         self._leaders = 0
         self._queue: list[tuple[Sequence[Item], asyncio.Future[None], bool]] = []
+        self._queued = 0  # items in the queue
+        self._group_ended: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._leading = asyncio.Semaphore(parallel)
         self.turns = Turns()  # held by a group for its CPU-bound work, oldest ticket first
 
@@ -67,16 +69,31 @@ class GroupCommit(Generic[Item]):
             return
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queue.append((items, done, alone))
-        async with self._leading:
-            self._leaders += 1
-            try:
-                # Lead only until our own records are stored: later arrivals wait on the lock, and the
-                # first of them leads next, so no request is held up serving a steady stream of others.
-                while not done.done() and self._queue:
-                    await asyncio.shield(asyncio.ensure_future(self._next_group()))
-            finally:
-                self._leaders -= 1
+        self._queued += len(items)
+        if not alone:
+            # Beside a group being stored, another one starts only with enough records to be worth
+            # its transaction: under a stream of single pushes, groups of one or two records each
+            # paid a transaction's round trips and the append lock. Fewer wait for a group to end,
+            # then go together.
+            while self._leaders and self._queued < self._min_part and not done.done():
+                await asyncio.wait([self._group_ended])
+        if not done.done():
+            async with self._leading:
+                self._leaders += 1
+                try:
+                    # Lead only until our own records are stored: later arrivals wait on the lock, and the
+                    # first of them leads next, so no request is held up serving a steady stream of others.
+                    while not done.done() and self._queue:
+                        await asyncio.shield(asyncio.ensure_future(self._next_group()))
+                finally:
+                    self._leaders -= 1
+                    self._end_of_group()
         await done
+
+    def _end_of_group(self) -> None:
+        """Wake the requests waiting for a group to end (``submit``)."""
+        ended, self._group_ended = self._group_ended, asyncio.get_running_loop().create_future()
+        ended.set_result(None)
 
     async def _next_group(self) -> None:
         """Store the oldest queued items, with as many later ones as fit; a part cut from a batch
@@ -90,6 +107,7 @@ class GroupCommit(Generic[Item]):
             count += len(self._queue[taken][0])
             taken += 1
         jobs, self._queue = self._queue[:taken], self._queue[taken:]
+        self._queued -= count
         try:
             await self._process([item for items, _, _ in jobs for item in items])
         except BaseException as exc:  # noqa: BLE001 - every waiting request gets the failure (e.g. 503)
@@ -103,6 +121,8 @@ class GroupCommit(Generic[Item]):
             for _, done, _ in jobs:
                 if not done.done():
                     done.set_result(None)
+        finally:
+            self._end_of_group()
 
 
 _instances: weakref.WeakKeyDictionary[object, dict[asyncio.AbstractEventLoop, GroupCommit]] = weakref.WeakKeyDictionary()  # type: ignore[type-arg]

@@ -168,7 +168,7 @@ async def test_a_lone_batch_is_cut_into_one_part_per_idle_writer_and_a_queued_on
         seen.clear()
         busy = []
         for n in range(1, count + 1):
-            busy.append(asyncio.ensure_future(group.submit([n])))
+            busy.append(asyncio.ensure_future(group.submit([n], alone=True)))
             await asyncio.sleep(0.005)  # its leader took it and holds a writer until the gate opens
         batch = asyncio.ensure_future(in_parts(list(range(20, 30))))
         await asyncio.sleep(0.005)
@@ -184,6 +184,37 @@ async def test_a_lone_batch_is_cut_into_one_part_per_idle_writer_and_a_queued_on
     outcome = await asyncio.gather(in_parts([3, 4, 5, 6, 7, 8]), return_exceptions=True)
     assert isinstance(outcome[0], RuntimeError)  # a failing part fails the request (the tablet retries)…
     assert sorted(map(tuple, seen)) == [(3, 4), (5, 6), (7, 8)]  # …and the other parts were still stored
+
+
+async def test_beside_a_running_group_a_new_one_starts_only_with_enough_records_and_fewer_wait_to_go_together() -> None:
+    seen: list[list[int]] = []
+    gate = asyncio.Event()
+
+    async def process(items: list[int]) -> None:
+        seen.append(list(items))
+        await gate.wait()
+
+    group = GroupCommit(process, parallel=4, min_part=3)
+    gate.set()
+    await group.submit([9])  # nothing running: a lone push is stored at once, alone
+    assert seen == [[9]]
+
+    gate.clear()
+    seen.clear()
+    running = asyncio.ensure_future(group.submit([1]))
+    await asyncio.sleep(0.005)
+    singles = [asyncio.ensure_future(group.submit([n])) for n in (2, 3)]
+    await asyncio.sleep(0.005)
+    assert seen == [[1]]  # two records are not worth a transaction beside the running one: they wait
+    more = [asyncio.ensure_future(group.submit([n])) for n in (4, 5, 6)]
+    await asyncio.sleep(0.005)
+    assert seen == [[1], [2, 3, 4, 5, 6]]  # enough queued: a second group starts beside the first, with all of them
+    last = asyncio.ensure_future(group.submit([7]))
+    await asyncio.sleep(0.005)
+    assert seen == [[1], [2, 3, 4, 5, 6]]  # one record waits again…
+    gate.set()
+    await asyncio.gather(running, *singles, *more, last)
+    assert seen == [[1], [2, 3, 4, 5, 6], [7]]  # …until a group ended
 
 
 async def test_a_batch_is_cut_only_when_its_records_are_independent(world) -> None:  # type: ignore[no-untyped-def]
