@@ -58,8 +58,8 @@ async def _append_chained(
     rows in one statement (``core.pg_bulk_insert.chained_statement``), so the lock is held for one
     round trip less and nothing is left for the server to do while holding it. False when this
     does not apply (the caller chains them itself)."""
-    key = chain_lock_key(session)
-    if key is None or connection.dialect.name != "postgresql":
+    key = chain_lock_key(session)  # None on SQLite
+    if key is None:
         return False
     combined = pg_bulk_insert.chained_statement(changes, audits, payloads, key, connection.dialect)
     if combined is None:
