@@ -34,6 +34,7 @@ from typing import Generic, TypeVar
 from sync.turns import Turns
 
 Item = TypeVar("Item")
+Piece = TypeVar("Piece")
 Process = Callable[[list[Item]], Awaitable[None]]
 
 
@@ -61,6 +62,12 @@ class GroupCommit(Generic[Item]):
         if self._queue:
             return 1
         return max(1, min(self._parallel - self._leaders, count // self._min_part))
+
+    @staticmethod
+    def cut(pieces: Sequence[Piece], parts: int) -> list[Sequence[Piece]]:
+        """``pieces`` in ``parts`` consecutive runs of (nearly) equal size, in order."""
+        size = -(-len(pieces) // parts)
+        return [pieces[start : start + size] for start in range(0, len(pieces), size)]
 
     async def submit(self, items: Sequence[Item], *, alone: bool = False) -> None:
         """Return once ``items`` were processed (raising what processing their group raised).

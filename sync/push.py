@@ -99,8 +99,7 @@ async def push_batch(ctx: Context, principal: Principal, plugins: Any, raws: lis
     if parts == 1:
         stored = await _store_part(ctx, principal, plugins, raws, content_type, group_commit, None)
     else:
-        size = -(-len(raws) // parts)
-        chunks = [raws[start : start + size] for start in range(0, len(raws), size)]
+        chunks = group_commit.cut(raws, parts)
         tickets = [group_commit.turns.ticket() for _ in chunks]  # drawn now: the first part goes first
         outcomes = await asyncio.gather(
             *(_store_part(ctx, principal, plugins, chunk, content_type, group_commit, ticket) for chunk, ticket in zip(chunks, tickets, strict=True)),

@@ -152,8 +152,7 @@ async def test_a_lone_batch_is_cut_into_one_part_per_idle_writer_and_a_queued_on
         if parts == 1:
             await group.submit(items)
             return
-        size = -(-len(items) // parts)
-        outcomes = await asyncio.gather(*(group.submit(items[i : i + size], alone=True) for i in range(0, len(items), size)), return_exceptions=True)
+        outcomes = await asyncio.gather(*(group.submit(part, alone=True) for part in group.cut(items, parts)), return_exceptions=True)
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
