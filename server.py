@@ -19,32 +19,48 @@ import core.tables  # noqa: F401  (registers every core table)
 import sync.tables  # noqa: F401  (registers the sync tables)
 from checklists import api as checklists_api
 from checklists.cli import checklist_cli
-from core import api as core_api
 from core import cli as core_cli
-from core.api.dependencies import DEPENDENCIES
-from core.api.error_docs import document_errors_when_built
-from core.api.errors import EXCEPTION_HANDLERS
-from core.api.security import AUTH_MIDDLEWARE
+from core.access import api as access_api
+from core.access.secret import load_or_create_secret
+from core.audit import api as audit_api
 from core.bootstrap import prepare_database
 from core.clock import Clock
 from core.context import Context
-from core.database import Database
-from core.gc_tuning import tune_gc
-from core.jobs_cli import register_jobs
-from core.scheduler import start_scheduler
-from core.secret import load_or_create_secret
+from core.enterprises import api as enterprises_api
+from core.hazards import api as hazards_api
+from core.http import health
+from core.http.dependencies import DEPENDENCIES
+from core.http.error_docs import document_errors_when_built
+from core.http.errors import EXCEPTION_HANDLERS
+from core.http.security import AUTH_MIDDLEWARE
+from core.inspections import api as inspections_api
+from core.notifications import api as notifications_api
+from core.plans import api as plans_api
+from core.regions import api as regions_api
+from core.reports import api as reports_api
+from core.scheduler import api as scheduler_api
+from core.scheduler.cli import register_jobs
+from core.scheduler.cron import start_scheduler
 from core.settings import Settings, settings_from_env
+from core.storage.database import Database
+from core.storage.gc_tuning import tune_gc
 from plugins import api as plugins_api
-from plugins import evaluation_api
 from plugins.cli import plugins_cli
-from plugins.evaluation_cli import make_evaluate_command
+from plugins.evaluations import api as evaluations_api
+from plugins.evaluations.cli import make_evaluate_command
 from plugins.manager import load_plugins
 from plugins.publishing import publish_plugin_checklists
 from plugins.registry import PluginRegistry
 from sync import api as sync_api
-from sync.cli import tablet_cli
+from sync.client.cli import tablet_cli
 
 __version__ = "0.1.0"
+
+# One ``ROUTES`` per room: the core domains, then checklists, plugins and the tablet protocol.
+ROUTE_MODULES = (
+    health, access_api, enterprises_api, regions_api, audit_api, hazards_api, inspections_api, plans_api,
+    notifications_api, reports_api, scheduler_api, checklists_api, plugins_api, evaluations_api, sync_api,
+)
 
 
 def build_context(settings: Settings, clock: Clock | None = None) -> Context:
@@ -91,7 +107,7 @@ def create_app(
             await ctx.db.dispose()
 
     app = Litestar(
-        route_handlers=[*core_api.ROUTES, *checklists_api.ROUTES, *plugins_api.ROUTES, *evaluation_api.ROUTES, *sync_api.ROUTES],
+        route_handlers=[handler for module in ROUTE_MODULES for handler in module.ROUTES],
         dependencies=DEPENDENCIES,
         middleware=[AUTH_MIDDLEWARE],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -247,25 +247,26 @@ class World:
 
 async def publish(ctx: Any, checklist: Checklist) -> str:
     from checklists.versions import publish_version
-    from core.audit import SYSTEM
+    from core.storage.audit_log import SYSTEM
 
     await publish_version(ctx, checklist, actor=SYSTEM, source="api")
     return content_hash(checklist)
 
 
 def uscc(n: int, region: str = REGION) -> str:
-    from core.uscc import make_uscc
+    from core.enterprises.uscc import make_uscc
 
     return make_uscc("9", "1", region, f"{n:08d}")
 
 
 async def seed_world(ctx: Any, *, inspectors: int, enterprises: int) -> World:
     """Users through the user service, enterprises through the enterprise service (as an admin)."""
-    from core.audit import SYSTEM
-    from core.enterprise_service import create_enterprise
-    from core.scope import Principal
-    from core.user_service import create_user
-    from core.wire import EnterpriseIn, UserIn
+    from core.access.scope import Principal
+    from core.access.user_service import create_user
+    from core.access.wire import UserIn
+    from core.enterprises.service import create_enterprise
+    from core.enterprises.wire import EnterpriseIn
+    from core.storage.audit_log import SYSTEM
 
     checklist = bench_checklist()
     digest = await publish(ctx, checklist)
@@ -332,10 +333,11 @@ def submission(world: World, enterprise_id: str, rng: random.Random, *, failures
 
 
 def all_tables() -> list[Any]:
+    from sqlmodel import SQLModel
+
     import checklists.tables  # noqa: F401
     import core.tables  # noqa: F401
     import sync.tables  # noqa: F401
-    from sqlmodel import SQLModel
 
     return list(SQLModel.metadata.sorted_tables)
 

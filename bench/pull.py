@@ -50,9 +50,9 @@ CHUNK = 5000
 
 
 async def seed(ctx: Any, enterprises: int, versions: int) -> None:
-    """Bulk enterprises in the inspector's scope, consistent with ``core.enterprise_service``; published checklists."""
-    from core.changes import Change
-    from core.enterprises import Enterprise, EnterpriseIndustry
+    """Bulk enterprises in the inspector's scope, consistent with ``core.enterprises.service``; published checklists."""
+    from core.enterprises.records import Enterprise, EnterpriseIndustry
+    from core.storage.changes import Change
 
     now = datetime.now(UTC)
     async with ctx.db.write() as session:
@@ -108,10 +108,10 @@ async def pull_all(server: Any, accept: str, gzip: bool) -> dict[str, Any]:
 
 
 async def run_engine(label: str, db_url: str, work: Path, enterprises: int, versions: int) -> list[dict[str, Any]]:
-    from core.audit import SYSTEM
+    from core.access.user_service import create_user
+    from core.access.wire import UserIn
     from core.bootstrap import prepare_database
-    from core.user_service import create_user
-    from core.wire import UserIn
+    from core.storage.audit_log import SYSTEM
     from server import build_context
 
     data_dir = work / label

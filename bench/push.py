@@ -134,7 +134,7 @@ async def cell(servers: list[Any], world: Any, tablets: list[dict[str, str]], co
 
 async def ceiling(db_url: str, replicator: Replicator, copies: int, per_tx: int, workers: int, sqlite_inline: bool = True) -> float:
     """Submissions/s writing the same rows straight into the database, ``per_tx`` per transaction."""
-    from core.database import Database
+    from core.storage.database import Database
 
     db = Database(db_url, sqlite_inline=sqlite_inline)
     engine = db.engine.execution_options(anjian_sqlite_begin="IMMEDIATE")
@@ -160,7 +160,7 @@ async def run_engine(
     label: str, db_url: str, work: Path, target: int, cells_wanted: list[tuple[int, int]], instances: int = 1, sqlite_inline: bool = True
 ) -> dict[str, Any]:
     from core.bootstrap import prepare_database
-    from core.database import Database
+    from core.storage.database import Database
     from server import build_context
 
     slug = re.sub(r"\W+", "-", label)

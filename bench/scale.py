@@ -52,7 +52,7 @@ CHUNK = 1000
 
 async def grow(db_url: str, replicator: Replicator, enterprise_ids: list[str], template_enterprise: str, count: int, rng: random.Random) -> float:
     """Insert ``count`` more copies of the submission's rows; seconds taken."""
-    from core.database import Database
+    from core.storage.database import Database
 
     db = Database(db_url)
     start = time.perf_counter()
@@ -111,9 +111,9 @@ async def plans(db_url: str, ctx_settings: Any, world: Any, user: Any) -> list[t
     """Run one push in-process, capture its statements and explain each SELECT/UPDATE."""
     from sqlalchemy import event, text
 
-    from core.scope import Principal
+    from core.access.scope import Principal
     from server import build_context
-    from sync.push import push_batch
+    from sync.push.batch import push_batch
 
     ctx = build_context(ctx_settings)
     captured: list[tuple[str, Any]] = []
@@ -153,9 +153,9 @@ async def plans(db_url: str, ctx_settings: Any, world: Any, user: Any) -> list[t
 async def run_engine(label: str, db_url: str, work: Path, sizes: list[int], pushes: int) -> dict[str, Any]:
     from sqlmodel import select
 
+    from core.access.users import User
     from core.bootstrap import prepare_database
-    from core.database import Database
-    from core.users import User
+    from core.storage.database import Database
     from server import build_context
 
     data_dir = work / label

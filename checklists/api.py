@@ -9,14 +9,14 @@ from litestar import Controller, Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
-from checklists.bundle import bundle_etag, build_bundle, etag_matches
+from checklists.bundle import build_bundle, bundle_etag, etag_matches
 from checklists.errors import ChecklistError
 from checklists.loading import Format, parse_checklist
 from checklists.versions import get_visible_version, list_versions, publish_version, require_publisher, retire_version
 from checklists.wire import Bundle, ChecklistSummary, PublishOut, VersionInfo, VersionOut, publish_out, version_info, version_out
+from core.access.scope import Principal
 from core.context import Context
 from core.errors import AppError, InvalidInput
-from core.scope import Principal
 from core.vocabulary import Industry
 
 BODY_FORMATS: dict[str, Format] = {

@@ -16,8 +16,8 @@ from sqlmodel import col, select
 from checklists.canonical import from_canonical
 from checklists.tables import ChecklistVersion
 from checklists.wire import Bundle, BundleEntry
+from core.access.scope import Principal
 from core.context import Context
-from core.scope import Principal
 from core.vocabulary import INDUSTRIES
 
 

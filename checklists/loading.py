@@ -9,9 +9,8 @@ the path inside it and, for files, the line.
 
 from __future__ import annotations
 
-import functools
-
 import datetime as dt
+import functools
 import json
 import re
 import tomllib

@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import Column, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from core.db_types import UTCDateTime
 from core.ids import new_id
+from core.storage.db_types import UTCDateTime
 
 
 class ChecklistVersion(SQLModel, table=True):

@@ -26,12 +26,12 @@ from checklists.canonical import canonical_bytes, content_hash
 from checklists.schema import Checklist
 from checklists.semver import parse_version
 from checklists.tables import ChecklistVersion
-from core.audit import Actor, append_audit
-from core.changes import record_change
+from core.access.permissions import require
+from core.access.scope import Principal
 from core.context import Context
 from core.errors import Conflict, Forbidden, not_found
-from core.permissions import require
-from core.scope import Principal
+from core.storage.audit_log import Actor, append_audit
+from core.storage.changes import record_change
 
 Origin = Literal["api", "plugin"]
 ENTITY = "checklist_version"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from core import migrate
-from core.database import Database
-from core.regions import load_shipped_regions
+from core.regions.records import load_shipped_regions
+from core.storage import migrate
+from core.storage.database import Database
 
 _RACE_RETRIES = 3
 

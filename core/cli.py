@@ -9,15 +9,16 @@ from typing import Any, TypeVar
 import click
 import msgspec
 
-from core.audit import SYSTEM, verify_chain
+from core.access.user_service import create_user
+from core.access.wire import UserIn
+from core.audit.verify import verify_chain
 from core.bootstrap import prepare_database
 from core.context import Context
 from core.demo import build_demo
 from core.errors import AppError
 from core.settings import settings_from_env
-from core.user_service import create_user
+from core.storage.audit_log import SYSTEM
 from core.vocabulary import INDUSTRIES, ROLES
-from core.wire import UserIn
 
 T = TypeVar("T")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.access.passwords import Passwords
 from core.clock import Clock
-from core.database import Database
-from core.passwords import Passwords
 from core.settings import Settings
+from core.storage.database import Database
 
 
 @dataclass

@@ -11,17 +11,18 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from core.audit import SYSTEM, append_audit
+from core.access.scope import Principal
+from core.access.user_service import create_user
+from core.access.users import User
+from core.access.wire import UserIn
 from core.bootstrap import prepare_database
 from core.context import Context
-from core.enterprises import Enterprise
-from core.enterprise_service import create_in_session
-from core.regions import Grid, read_shipped_csv
-from core.scope import Principal
-from core.user_service import create_user
-from core.users import User
-from core.uscc import ALPHABET, make_uscc
-from core.wire import EnterpriseIn, UserIn
+from core.enterprises.records import Enterprise
+from core.enterprises.service import create_in_session
+from core.enterprises.uscc import ALPHABET, make_uscc
+from core.enterprises.wire import EnterpriseIn
+from core.regions.records import Grid, read_shipped_csv
+from core.storage.audit_log import SYSTEM, append_audit
 
 DEMO_COUNTY = "510681"
 DEMO_ENTERPRISES = 240

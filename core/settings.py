@@ -50,12 +50,12 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     sqlite_busy_timeout_ms: Annotated[int, msgspec.Meta(ge=0, le=600_000)] = 10_000
     # PostgreSQL connections each instance keeps open, and how many more it may open in a burst
     # (closed again when returned). Instances × (pool + overflow + 10 for authentication's
-    # lookups, core.pg_key_reads) must stay below the server's max_connections (100 by default).
+    # lookups, core.storage.pg_key_reads) must stay below the server's max_connections (100 by default).
     pg_pool_size: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 30
     pg_max_overflow: Annotated[int, msgspec.Meta(ge=0, le=1000)] = 10
-    sqlite_inline: bool = True  # SQLite statements on the event loop's thread (core.sqlite_inline); false: aiosqlite's thread
+    sqlite_inline: bool = True  # SQLite statements on the event loop's thread (core.storage.sqlite_inline); false: aiosqlite's thread
     # Young objects are collected every this many allocations, and start-up's objects are frozen
-    # out of the collector (core.gc_tuning); 0 keeps CPython's default (700).
+    # out of the collector (core.storage.gc_tuning); 0 keeps CPython's default (700).
     gc_gen0_threshold: Annotated[int, msgspec.Meta(ge=0)] = 10_000
     log_level: str = "INFO"
 

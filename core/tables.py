@@ -1,5 +1,14 @@
 """Imports every core table module so ``SQLModel.metadata`` knows them (migrations, tests)."""
 
-from core import audit, changes, devices, enterprises, evaluations, regions, sessions, users  # noqa: F401
-from core import hazards  # noqa: F401
-from core import assignments, inspections, inspector_ties, job_runs, notifications, plans, random_draws, report_snapshots  # noqa: F401
+from core.access import devices, sessions, users  # noqa: F401
+from core.enterprises import records as enterprises  # noqa: F401
+from core.evaluations import records as evaluations  # noqa: F401
+from core.hazards import records as hazards  # noqa: F401
+from core.inspections import records as inspections  # noqa: F401
+from core.notifications import notices  # noqa: F401
+from core.plans import assignments, inspector_ties, random_draws  # noqa: F401
+from core.plans import records as plans  # noqa: F401
+from core.regions import records as regions  # noqa: F401
+from core.reports import snapshots  # noqa: F401
+from core.scheduler import runs  # noqa: F401
+from core.storage import audit_log, changes  # noqa: F401

@@ -5,10 +5,9 @@ from __future__ import annotations
 from litestar import Controller, get
 from litestar.datastructures import State
 
-from core.permissions import require
-from core.scope import Principal
+from core.access.permissions import require
+from core.access.scope import Principal
 from plugins.records import PluginInfo
-
 
 
 class PluginController(Controller):

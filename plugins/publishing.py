@@ -12,9 +12,9 @@ from sqlmodel import select
 from checklists.semver import parse_version
 from checklists.tables import ChecklistVersion
 from checklists.versions import publish_version
-from core.audit import SYSTEM
 from core.context import Context
 from core.errors import AppError
+from core.storage.audit_log import SYSTEM
 from plugins.registry import PluginRegistry
 
 

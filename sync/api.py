@@ -9,19 +9,32 @@ from litestar import Controller, Request, Response, get, head, post, put
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
+from core.access.permissions import require
+from core.access.scope import Principal
+from core.access.users import User
 from core.context import Context
 from core.errors import InvalidInput, not_found
-from core.permissions import require
-from core.scope import Principal
-from core.users import User
 from sync.attachments import AttachmentStore, parse_range
 from sync.codec import decode, read_body, respond
-from sync.conflicts import list_conflicts, resolve_conflict
-from sync.pull import DEFAULT_LIMIT, pull
-from sync.push import ingest, push_batch, require_device
-from sync.quarantine import list_quarantine, mark_resolved
-from sync.quarantine_table import QuarantinedRecord
-from sync.wire import AttachmentStatus, ConflictOut, DismissIn, PullOut, PushEnvelope, PushOut, PushRecord, PushResult, QuarantineOut, ReingestIn, ResolveConflictIn
+from sync.device import require_device
+from sync.pull.pages import DEFAULT_LIMIT, pull
+from sync.push.batch import ingest, push_batch
+from sync.review.conflicts import list_conflicts, resolve_conflict
+from sync.review.quarantine import list_quarantine, mark_resolved
+from sync.review.quarantine_table import QuarantinedRecord
+from sync.wire import (
+    AttachmentStatus,
+    ConflictOut,
+    DismissIn,
+    PullOut,
+    PushEnvelope,
+    PushOut,
+    PushRecord,
+    PushResult,
+    QuarantineOut,
+    ReingestIn,
+    ResolveConflictIn,
+)
 
 MAX_LIST = 500
 MAX_OFFSET = 1_000_000_000  # far beyond any real list; keeps the value inside a database integer

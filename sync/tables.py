@@ -1,3 +1,4 @@
 """Imports every sync table module so ``SQLModel.metadata`` knows them (migrations, tests)."""
 
-from sync import conflict_table, ledger, quarantine_table, submissions  # noqa: F401
+from sync.push import ledger, submissions  # noqa: F401
+from sync.review import conflict_table, quarantine_table  # noqa: F401

@@ -91,7 +91,7 @@ class SubmissionRecord(_Wire, tag="submission", tag_field="kind", kw_only=True):
 class HazardUpdateRecord(_Wire, tag="hazard_update", tag_field="kind", kw_only=True):
     """A change to a hazard made offline, based on the hazard ``version`` the tablet had.
 
-    ``transition`` is the hazard lifecycle's transition body (``core.hazard_service.TransitionIn``).
+    ``transition`` is the hazard lifecycle's transition body (``core.hazards.service.TransitionIn``).
     """
 
     id: Uuid

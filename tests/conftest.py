@@ -16,11 +16,12 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from core.audit import SYSTEM
+from core.access.user_service import create_user
+from core.access.wire import UserIn
 from core.clock import FrozenClock
+from core.enterprises.wire import EnterpriseIn
 from core.settings import Settings
-from core.user_service import create_user
-from core.wire import EnterpriseIn, UserIn
+from core.storage.audit_log import SYSTEM
 from server import build_context, create_app
 from tests.scratch_db import create_pg_database, drop_pg_database
 
@@ -40,7 +41,7 @@ def sqlite_template(tmp_path_factory) -> str:  # type: ignore[no-untyped-def]
     import asyncio
 
     from core.bootstrap import prepare_database
-    from core.database import Database
+    from core.storage.database import Database
 
     path = tmp_path_factory.mktemp("template") / "template.db"
 
@@ -169,7 +170,7 @@ _counter = iter(range(10_000_000))
 
 def valid_uscc(region: str = "510681") -> str:
     """A fresh, valid USCC."""
-    from core.uscc import make_uscc
+    from core.enterprises.uscc import make_uscc
 
     return make_uscc("9", "1", region, f"{next(_counter):08d}")
 

@@ -13,14 +13,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from checklists.schema import Checklist, Item
-from plugins.evaluator import (
-    Deduction,
-    EvaluationInputError,
-    EvaluationResult,
-    Veto,
-    fmt,
-    round2,
-)
+from plugins.evaluator import Deduction, EvaluationInputError, EvaluationResult, Veto, fmt, round2
 
 Outcome = Literal["pass", "fail", "na"]
 

@@ -1,12 +1,6 @@
 """Dual-prevention mechanism evaluation (双重预防机制建设运行评估), standards shipped as data."""
 
-from .evaluation import (
-    DualPreventionEvaluator,
-    DualPreventionInput,
-    ItemFinding,
-    RuleFinding,
-    VetoFinding,
-)
+from .evaluation import DualPreventionEvaluator, DualPreventionInput, ItemFinding, RuleFinding, VetoFinding
 from .plugin import anjian_evaluators
 from .standard import Standard, StandardError, builtin_standard, check_standard, load_standard
 

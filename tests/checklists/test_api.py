@@ -43,7 +43,7 @@ async def coal_admin(api):
 async def publish_audit_count(ctx) -> int:
     from sqlmodel import col, func, select
 
-    from core.audit import AuditEntry
+    from core.storage.audit_log import AuditEntry
 
     async with ctx.db.read() as session:
         return (await session.exec(select(func.count()).where(col(AuditEntry.action) == "checklist.publish"))).one()
@@ -231,9 +231,9 @@ async def test_bundle_as_messagepack_and_gzip(api):
 async def test_publish_and_bundle_on_every_database(any_db_url, tmp_path, clock):
     from litestar.testing import AsyncTestClient
 
-    from core.audit import SYSTEM
-    from core.user_service import create_user
-    from core.wire import UserIn
+    from core.access.user_service import create_user
+    from core.access.wire import UserIn
+    from core.storage.audit_log import SYSTEM
     from server import build_context, create_app
     from tests.conftest import PASSWORD, Api, make_settings
 

@@ -6,7 +6,7 @@ import stat
 import pytest
 from click.testing import CliRunner
 
-from core.secret import load_or_create_secret
+from core.access.secret import load_or_create_secret
 from core.settings import SettingsError, settings_from_env
 from server import cli
 

@@ -5,7 +5,7 @@ in ``app.routes`` (``/api/v1/enterprises/{enterprise_id:str}``). ``test_authz_ma
 listing every route without an entry and every entry without a route, so a new endpoint cannot
 ship without saying who may call it. How to add one: ``docs/testing.md``.
 
-Answers (from ``core/permissions.py`` and DESIGN.md "People and what they may do"):
+Answers (from ``core/access/permissions.py`` and DESIGN.md "People and what they may do"):
 
 * ``OK`` — any 2xx; ``403`` — the role may not take the action (``require``); ``404`` — the
   record is absent *or outside the caller's scope* (existence is never revealed);
@@ -235,7 +235,7 @@ OFFICERS = answers(403, admin=OK, department_admin=OK, inspector=OK)  # who insp
 STAFF = answers(OK, enterprise_user=403)  # every role but the enterprise user (plan/inspection/report reads)
 STAFF_OUT = answers(404, admin=OK, enterprise_user=403)  # a staff-only record outside the caller's scope
 ADMINS_OUT = answers(403, admin=OK, department_admin=404)  # an admins-only action on a record outside scope
-PUSHERS = answers(403, admin=OK, inspector=OK, enterprise_user=OK)  # sync.push
+PUSHERS = answers(403, admin=OK, inspector=OK, enterprise_user=OK)  # sync.push.batch
 
 
 def hazard_id(world: World, role: str, side: Side) -> Call:
@@ -337,7 +337,7 @@ async def dismiss(world: World, role: str, side: Side) -> Call:
 
 
 ENTRIES += [
-    # hazards (隐患): read = every role; register = officers + enterprise user (own); steps per core/hazard_rules.py
+    # hazards (隐患): read = every role; register = officers + enterprise user (own); steps per core/hazards/rules.py
     Entry("GET", "/api/v1/hazards", ALL, NA, note="lists only hazards of enterprises in scope"),
     Entry("GET", "/api/v1/hazards/{hazard_id:str}", ALL, answers(404, admin=OK), hazard_id),
     Entry("POST", "/api/v1/hazards", answers(403, admin=OK, department_admin=OK, inspector=OK, enterprise_user=OK),
@@ -394,5 +394,5 @@ ENTRIES += [
     Entry("POST", "/api/v1/sync/quarantine/{row_id:str}/reingest", ADMIN_ONLY, ADMIN_ONLY, reingest, note="a corrected payload, accepted"),
     Entry("POST", "/api/v1/sync/quarantine/{row_id:str}/dismiss", ADMIN_ONLY, ADMIN_ONLY, dismiss),
     Entry("PUT", "/api/v1/attachments/{sha256:str}", PUSHERS, NA, upload_attachment,
-          note="content-addressed, not scoped; sync.push roles on a device session"),
+          note="content-addressed, not scoped; sync.push.batch roles on a device session"),
 ]

@@ -26,10 +26,10 @@ from sqlalchemy import text
 from checklists.canonical import content_hash
 from checklists.schema import Checklist
 from checklists.versions import publish_version
-from core.audit import SYSTEM
+from core.access.user_service import create_user
+from core.access.wire import UserIn
 from core.bootstrap import prepare_database
-from core.user_service import create_user
-from core.wire import UserIn
+from core.storage.audit_log import SYSTEM
 from server import build_context
 from tests.conftest import PASSWORD, SECRET, make_settings, valid_uscc
 from tests.sync.conftest import CHECKLIST
@@ -151,9 +151,9 @@ class Seeded:
 
 async def seed(db_url: str, data_dir: str, inspectors: int) -> Seeded:
     """Migrate, create an admin and inspectors of 广汉市 × hazchem, an enterprise and the checklist."""
-    from core.enterprise_service import create_enterprise
-    from core.scope import Principal
-    from core.wire import EnterpriseIn
+    from core.access.scope import Principal
+    from core.enterprises.service import create_enterprise
+    from core.enterprises.wire import EnterpriseIn
 
     ctx = build_context(make_settings(db_url, data_dir))
     try:

@@ -19,8 +19,8 @@ from typing import Any
 
 import httpx
 
-from sync.client import SyncError, TabletClient
-from sync.outbox import LocalStore
+from sync.client.outbox import LocalStore
+from sync.client.tablet import SyncError, TabletClient
 from tests.reliability.processes import failing_items, new_ids
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import inspect
 import re
 
-
 from tests.conftest import Api
 from tests.reliability.authz_matrix import ENTRIES, OK, Answer, Call, Entry
 from tests.reliability.world import ROLES, Side, World, build_world

@@ -13,7 +13,6 @@ import asyncio
 import random
 from pathlib import Path
 
-
 from tests.reliability.processes import ServerProcess, assert_stored_exactly_once, database_counts, seed, server_env, start_worker
 from tests.reliability.scale import reliability_scale
 

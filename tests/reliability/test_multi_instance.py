@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sync.client import TabletClient
-from sync.outbox import LocalStore
+from sync.client.outbox import LocalStore
+from sync.client.tablet import TabletClient
 from tests.conftest import PASSWORD, fresh_pg_database
 from tests.reliability.processes import ServerProcess, assert_stored_exactly_once, database_counts, seed, server_env, start_worker
 from tests.reliability.scale import reliability_scale
@@ -104,7 +104,7 @@ async def test_two_instances_on_one_database(pg_url: str, tmp_path: Path) -> Non
     assert all(a.status_code == 200 for a in answers), [a.text for a in answers if a.status_code != 200]
     for job in JOBS:
         # At most one trigger runs it; none when the scheduler's start-up catch-up already ran it
-        # for this period (core.scheduler.catch_up): either way the job ran once (the job_run rows).
+        # for this period (core.scheduler.cron.catch_up): either way the job ran once (the job_run rows).
         done = [a.json() for a in answers if a.json()["job"] == job and a.json()["status"] == "done"]
         assert len(done) <= 1, (job, [a.json() for a in answers if a.json()["job"] == job])
         job_runs = [r for r in runs if r["job"] == job]

@@ -27,7 +27,7 @@ from sqlalchemy import event
 from checklists.canonical import content_hash
 from checklists.schema import Checklist
 from checklists.versions import publish_version
-from core.audit import SYSTEM
+from core.storage.audit_log import SYSTEM
 from server import build_context, create_app
 from tests.conftest import Api, make_settings
 from tests.sync.conftest import CHECKLIST, SyncWorld

@@ -33,10 +33,10 @@ from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.python import asgi  # noqa: E402
 from schemathesis.specs.openapi.checks import response_schema_conformance  # noqa: E402
 
-from core.audit import SYSTEM  # noqa: E402
+from core.access.user_service import create_user  # noqa: E402
 from core.bootstrap import prepare_database  # noqa: E402
-from core.user_service import create_user  # noqa: E402
-from core.wire import UserIn  # noqa: E402
+from core.storage.audit_log import SYSTEM  # noqa: E402
+from core.access.wire import UserIn  # noqa: E402
 from server import build_context, create_app  # noqa: E402
 from tests.conftest import PASSWORD, make_settings, valid_uscc  # noqa: E402
 from tests.reliability.scale import reliability_scale  # noqa: E402
@@ -143,7 +143,7 @@ def _records(live: Live, admin: dict[str, str], enterprise_id: str, app_settings
     assert live.client.put(f"/api/v1/attachments/{sha}", data=photo, headers=inspector).status_code == 200
 
     async def notifications() -> dict[str, str]:
-        from core.notifications import notify
+        from core.notifications.notices import notify
 
         ctx = build_context(app_settings)
         try:
@@ -153,7 +153,7 @@ def _records(live: Live, admin: dict[str, str], enterprise_id: str, app_settings
             async with ctx.db.read() as session:
                 from sqlmodel import select
 
-                from core.notifications import Notification
+                from core.notifications.notices import Notification
 
                 rows = (await session.exec(select(Notification))).all()
                 by_user = {row.user_id: row.id for row in rows}

@@ -176,7 +176,7 @@ async def _notify(world: World, key: str, title: str, *, user_id: str, enterpris
     """A notification for one user, written through the service as a job would."""
     from sqlmodel import col, select
 
-    from core.notifications import Notification, notify
+    from core.notifications.notices import Notification, notify
 
     async with world.api.direct.db.write() as session:
         await notify(session, world.api.direct, dedup_key=key, kind="deadline_soon", title=title, body="整改期限临近", user_id=user_id, enterprise_id=enterprise_id)

@@ -15,9 +15,9 @@ from litestar.testing import AsyncTestClient
 from checklists.canonical import content_hash
 from checklists.schema import Checklist
 from checklists.versions import publish_version
-from core.assignments import Assignment
-from core.audit import SYSTEM
-from core.plan_service import add_assignment
+from core.plans.assignments import Assignment
+from core.plans.service import add_assignment
+from core.storage.audit_log import SYSTEM
 from plugins.hookspecs import hookimpl
 from plugins.registry import PluginRegistry
 from server import build_context, create_app

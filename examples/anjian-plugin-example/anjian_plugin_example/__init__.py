@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from plugins.hookspecs import hookimpl
-
 from anjian_plugin_example.gas_test import ConfinedSpaceGasTest
+from plugins.hookspecs import hookimpl
 
 CHECKLIST_DIR = Path(__file__).parent / "checklists"
 

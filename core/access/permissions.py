@@ -1,0 +1,56 @@
+"""What each role may do (DESIGN.md, "People and what they may do").
+
+Role checks answer 403; scope checks (``core.access.scope``) answer 404. Both run on every request.
+"""
+
+from __future__ import annotations
+
+from core.errors import Forbidden
+from core.vocabulary import ROLE_LABELS
+
+ALL_ROLES = frozenset(ROLE_LABELS)
+_STAFF = frozenset({"admin", "department_admin", "inspector", "evaluator", "viewer"})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "enterprise.read": ALL_ROLES,
+    "enterprise.write": frozenset({"admin", "department_admin"}),
+    "enterprise.import": frozenset({"admin", "department_admin"}),
+    "enterprise.override_uscc": frozenset({"admin"}),
+    "region.read": ALL_ROLES,
+    "grid.write": frozenset({"admin"}),
+    "user.manage": frozenset({"admin"}),
+    "device.manage": frozenset({"admin"}),
+    "audit.read": frozenset({"admin"}),
+    "staff.read": _STAFF,
+    "checklist.publish": frozenset({"admin", "department_admin"}),
+    "plugin.read": frozenset({"admin", "department_admin"}),
+    "evaluation.run": frozenset({"admin", "department_admin", "evaluator"}),
+    "evaluation.read": frozenset({"admin", "department_admin", "evaluator", "viewer", "inspector"}),
+    "enterprise.set_risk_level": frozenset({"admin", "department_admin", "evaluator"}),
+    "sync.push": frozenset({"admin", "inspector", "enterprise_user"}),
+    "sync.pull": ALL_ROLES,
+    "sync.review": frozenset({"admin"}),
+    "hazard.read": ALL_ROLES,
+    "inspection.read": _STAFF,
+    "plan.read": _STAFF,
+    "plan.write": frozenset({"admin", "department_admin"}),
+    "random_draw.run": frozenset({"admin", "department_admin"}),
+    "inspector_tie.write": frozenset({"admin", "department_admin"}),
+    "report.read": _STAFF,
+    "notification.read": ALL_ROLES,
+    "job.run": frozenset({"admin"}),
+}
+
+
+def allowed(role: str, action: str) -> bool:
+    """Whether ``role`` may take ``action`` (unknown actions are never allowed)."""
+    return role in PERMISSIONS.get(action, frozenset())
+
+
+def require(role: str, action: str) -> None:
+    """Raise 403 unless ``role`` may take ``action``."""
+    if not allowed(role, action):
+        raise Forbidden(
+            f"role {role!r} may not perform {action!r}",
+            f"角色“{ROLE_LABELS.get(role, role)}”无权执行此操作（{action}）",
+        )

@@ -1,0 +1,88 @@
+"""Who is asking (``Principal``) and what they may see: region subtree × industries.
+
+Nothing outside a user's scope is readable, writable or even countable by that user, so every
+query over scoped records goes through ``enterprise_conditions``, and every single-record access
+through ``sees_enterprise`` (answering 404, never 403, for an out-of-scope record).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import msgspec
+from sqlmodel import col, select
+
+from core.enterprises.records import Enterprise, EnterpriseIndustry
+from core.regions.codes import in_subtree, subtree_prefix
+from core.storage.audit_log import Actor
+
+
+class Principal(msgspec.Struct, frozen=True, kw_only=True):
+    """The authenticated caller of a request."""
+
+    user_id: str
+    username: str
+    role: str
+    region_code: str | None = None
+    grid_code: str | None = None
+    industries: tuple[str, ...] = ()
+    enterprise_id: str | None = None
+    session_id: str | None = None
+    device_id: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins (安委办) see everything."""
+        return self.role == "admin"
+
+    @property
+    def actor(self) -> Actor:
+        """This caller as the actor of audit entries."""
+        return Actor(id=self.user_id, name=self.username)
+
+    def sees_region(self, region_code: str | None) -> bool:
+        """Whether a region code lies within the caller's region subtree."""
+        if self.is_admin or self.region_code is None:
+            return True
+        return region_code is not None and in_subtree(region_code, self.region_code)
+
+    def sees_industries(self, industries: Iterable[str]) -> bool:
+        """Whether any of ``industries`` is one of the caller's (no industries set = all)."""
+        if self.is_admin or not self.industries:
+            return True
+        return bool(set(self.industries) & set(industries))
+
+    def covers_industry(self, industry: str) -> bool:
+        """Whether the caller's scope includes this one industry."""
+        return self.is_admin or not self.industries or industry in self.industries
+
+    def sees_enterprise(self, enterprise: Any) -> bool:
+        """Whether an enterprise (anything with id, region_code, grid_code, industries) is in scope."""
+        if self.is_admin:
+            return True
+        if self.role == "enterprise_user":
+            return enterprise.id == self.enterprise_id
+        if self.grid_code and enterprise.grid_code != self.grid_code:
+            return False
+        return self.sees_region(enterprise.region_code) and self.sees_industries(enterprise.industries)
+
+    def enterprise_conditions(self) -> list[Any]:
+        """SQL conditions on ``Enterprise`` that select exactly what ``sees_enterprise`` allows."""
+        if self.is_admin:
+            return []
+        if self.role == "enterprise_user":
+            return [col(Enterprise.id) == (self.enterprise_id or "")]
+        conditions: list[Any] = []
+        if self.region_code:
+            conditions.append(col(Enterprise.region_code).startswith(subtree_prefix(self.region_code)))
+        if self.grid_code:
+            conditions.append(col(Enterprise.grid_code) == self.grid_code)
+        if self.industries:
+            conditions.append(col(Enterprise.id).in_(industry_subquery(self.industries)))
+        return conditions
+
+
+def industry_subquery(industries: Iterable[str]) -> Any:
+    """Ids of enterprises in any of ``industries``."""
+    return select(EnterpriseIndustry.enterprise_id).where(col(EnterpriseIndustry.industry).in_(list(industries)))

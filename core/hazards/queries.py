@@ -1,0 +1,90 @@
+"""Listing hazards in the caller's scope with the filters supervisors use every day.
+
+``overdue`` is filtered on the derived condition (open and deadline before now), never on a stored
+flag, so a list is right even between two runs of the overdue job.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import and_, func, not_, or_
+from sqlmodel import col, select
+
+from core.access.permissions import require
+from core.access.scope import Principal
+from core.context import Context
+from core.enterprises.records import Enterprise, EnterpriseIndustry
+from core.errors import InvalidInput
+from core.hazards.records import OPEN_STATUSES, Hazard
+from core.hazards.wire import HazardOut, hazard_out
+from core.regions.codes import subtree_prefix
+from core.wire import Page
+
+MAX_PAGE_SIZE = 500
+
+
+class HazardFilter(msgspec.Struct, kw_only=True):
+    """All optional, combined with AND (and always with the caller's scope)."""
+
+    region_code: str | None = None
+    industry: str | None = None
+    enterprise_id: str | None = None
+    level: str | None = None
+    status: str | None = None
+    overdue: bool | None = None
+    listed: bool | None = None
+
+
+def overdue_condition(now: datetime) -> Any:
+    """SQL: the hazard is open and its deadline has passed."""
+    return and_(col(Hazard.status).in_(OPEN_STATUSES), col(Hazard.deadline).is_not(None), col(Hazard.deadline) < now)
+
+
+def scoped_hazard_query(principal: Principal, *what: Any) -> Any:
+    """``select(*what)`` (default: the hazard) over hazards joined to their enterprise, limited to the caller's scope."""
+    return select(*(what or (Hazard,))).join(Enterprise, col(Enterprise.id) == col(Hazard.enterprise_id)).where(*principal.enterprise_conditions())
+
+
+def hazard_conditions(filters: HazardFilter, now: datetime) -> list[Any]:
+    """SQL conditions for the filters."""
+    conditions: list[Any] = []
+    if filters.region_code:
+        conditions.append(col(Hazard.region_code).startswith(subtree_prefix(filters.region_code)))
+    if filters.industry:
+        conditions.append(
+            col(Hazard.enterprise_id).in_(select(EnterpriseIndustry.enterprise_id).where(col(EnterpriseIndustry.industry) == filters.industry))
+        )
+    if filters.enterprise_id:
+        conditions.append(col(Hazard.enterprise_id) == filters.enterprise_id)
+    if filters.level:
+        conditions.append(col(Hazard.level) == filters.level)
+    if filters.status:
+        conditions.append(col(Hazard.status) == filters.status)
+    if filters.overdue is not None:
+        cond = overdue_condition(now)
+        conditions.append(cond if filters.overdue else or_(not_(cond), col(Hazard.deadline).is_(None)))
+    if filters.listed is not None:
+        conditions.append(col(Hazard.listed_supervision) == filters.listed)
+    return conditions
+
+
+async def list_hazards(ctx: Context, principal: Principal, filters: HazardFilter, page: int = 1, page_size: int = 50) -> Page[HazardOut]:
+    """A page of hazards in scope, newest first; ``total`` counts only what the caller may see."""
+    require(principal.role, "hazard.read")
+    if page < 1:
+        raise InvalidInput("page must be >= 1", "页码必须大于等于1", field="page")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"page_size must be 1..{MAX_PAGE_SIZE}", f"每页条数必须在1到{MAX_PAGE_SIZE}之间", field="page_size")
+    now = ctx.clock.now()
+    conditions = hazard_conditions(filters, now)
+    async with ctx.db.read() as session:
+        total = (await session.exec(scoped_hazard_query(principal, func.count(col(Hazard.id))).where(*conditions))).one()
+        rows = (
+            await session.exec(
+                scoped_hazard_query(principal).where(*conditions).order_by(col(Hazard.received_at).desc(), col(Hazard.id)).offset((page - 1) * page_size).limit(page_size)
+            )
+        ).all()
+    return Page(items=[hazard_out(r, now) for r in rows], total=total, page=page, page_size=page_size)

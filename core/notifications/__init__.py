@@ -1,0 +1,1 @@
+"""Notifications (通知): reminders and alerts users and tablets read, and their API."""

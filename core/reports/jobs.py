@@ -1,0 +1,94 @@
+"""Report jobs: freeze last month's dispatch summary (月调度) and last quarter's bulletin (季通报).
+
+A snapshot exists at most once per (kind, period): running the job again finds it and stops.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+
+from core.context import Context
+from core.hazards.records import Hazard
+from core.inspections.records import Inspection
+from core.local_time import LOCAL_TZ, month_bounds, quarter_bounds
+from core.reports.snapshots import ReportSnapshot
+from core.storage.audit_log import SYSTEM, append_audit
+
+CELL_METRICS = ("found", "found_major", "closed", "open_at_end", "overdue_at_end", "listed_at_end", "inspections")
+
+
+def previous_month(now: datetime) -> tuple[str, datetime, datetime]:
+    """The local month before ``now``: its name (``2026-02``) and bounds."""
+    local = now.astimezone(LOCAL_TZ)
+    year, month = (local.year - 1, 12) if local.month == 1 else (local.year, local.month - 1)
+    start, end = month_bounds(year, month)
+    return f"{year}-{month:02d}", start, end
+
+
+def previous_quarter(now: datetime) -> tuple[str, datetime, datetime]:
+    """The local quarter before ``now``: its name (``2026-Q1``) and bounds."""
+    local = now.astimezone(LOCAL_TZ)
+    quarter = (local.month - 1) // 3 + 1
+    year, quarter = (local.year - 1, 4) if quarter == 1 else (local.year, quarter - 1)
+    start, end = quarter_bounds(year, quarter)
+    return f"{year}-Q{quarter}", start, end
+
+
+async def compute_cells(ctx: Context, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Counts for [start, end) by (region, industries, level); inspection counts have level None."""
+    async with ctx.db.read() as session:
+        hazards = (await session.exec(select(Hazard).where(col(Hazard.received_at) < end))).all()
+        inspections = (await session.exec(select(Inspection).where(col(Inspection.inspected_at) >= start, col(Inspection.inspected_at) < end))).all()
+    cells: dict[tuple[str, tuple[str, ...], str | None], dict[str, int]] = defaultdict(lambda: dict.fromkeys(CELL_METRICS, 0))
+    for h in hazards:
+        cell = cells[(h.region_code, tuple(sorted(h.industries)), h.level)]
+        if h.received_at >= start:
+            cell["found"] += 1
+            cell["found_major"] += h.level == "major"
+        if h.closed_at is not None and start <= h.closed_at < end:
+            cell["closed"] += 1
+        open_at_end = h.closed_at is None or h.closed_at >= end
+        if open_at_end:
+            cell["open_at_end"] += 1
+            cell["overdue_at_end"] += h.deadline is not None and h.deadline < end
+            cell["listed_at_end"] += h.listed_at is not None and h.listed_at < end
+    for i in inspections:
+        cells[(i.region_code, tuple(sorted(i.industries)), None)]["inspections"] += 1
+    return [
+        {"region_code": region, "industries": list(industries), "level": level, **counts}
+        for (region, industries, level), counts in sorted(cells.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or ""))
+        if any(counts.values())
+    ]
+
+
+async def store_snapshot(ctx: Context, kind: str, period: str, start: datetime, end: datetime) -> dict[str, Any]:
+    """Compute and store one snapshot unless it exists."""
+    async with ctx.db.read() as session:
+        if (await session.exec(select(ReportSnapshot.id).where(col(ReportSnapshot.kind) == kind, col(ReportSnapshot.period) == period))).first():
+            return {"period": period, "created": False}
+    cells = await compute_cells(ctx, start, end)
+    now = ctx.clock.now()
+    async with ctx.db.write() as session:
+        if (await session.exec(select(ReportSnapshot.id).where(col(ReportSnapshot.kind) == kind, col(ReportSnapshot.period) == period))).first():
+            return {"period": period, "created": False}
+        snap = ReportSnapshot(kind=kind, period=period, period_start=start, period_end=end, cells=cells, created_at=now)
+        session.add(snap)
+        await session.flush()
+        await append_audit(session, actor=SYSTEM, action="report_snapshot_created", entity="report_snapshot", entity_id=snap.id, at=now, after={"kind": kind, "period": period, "cells": len(cells)})
+    return {"period": period, "created": True, "cells": len(cells)}
+
+
+async def monthly_dispatch(ctx: Context, now: datetime) -> dict[str, Any]:
+    """月调度 of the month before ``now``."""
+    period, start, end = previous_month(now)
+    return await store_snapshot(ctx, "monthly_dispatch", period, start, end)
+
+
+async def quarterly_bulletin(ctx: Context, now: datetime) -> dict[str, Any]:
+    """季通报 of the quarter before ``now``."""
+    period, start, end = previous_quarter(now)
+    return await store_snapshot(ctx, "quarterly_bulletin", period, start, end)

@@ -1,0 +1,1 @@
+"""Storage machinery: the database engine, SQLite run inline, PostgreSQL bulk inserts and key reads, the write set, column types, migrations, and the two journals every write appends to (the audit chain and the change sequence). Imports only the kernel."""

@@ -1,0 +1,1 @@
+"""Records kept for review: rejected records (quarantine) and hazard-update conflicts."""

@@ -1,8 +1,0 @@
-"""Pull builds enterprise payloads from plain table rows: they must stay exactly ``EnterpriseOut``."""
-
-from core.enterprises import Enterprise
-from core.wire import EnterpriseOut
-
-
-def test_enterprise_table_columns_are_the_wire_fields():
-    assert set(Enterprise.__table__.columns.keys()) == set(EnterpriseOut.__struct_fields__)
