@@ -12,7 +12,6 @@ from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Components, SecurityScheme
 
 import checklists.tables  # noqa: F401  (registers the checklist tables)
 import core.tables  # noqa: F401  (registers every core table)
@@ -28,43 +27,58 @@ from core.clock import Clock
 from core.context import Context
 from core.enterprises import api as enterprises_api
 from core.hazards import api as hazards_api
-from core.http import health
+from core.http import api_docs, health
 from core.http.dependencies import DEPENDENCIES
-from core.http.error_docs import document_errors_when_built
 from core.http.errors import EXCEPTION_HANDLERS
+from core.http.log_lines import configure_logging
+from core.http.openapi_document import document_when_built
+from core.http.parameters import NUL_PARAMETER_GUARD
+from core.http.request import GuardedRequest
+from core.http.request_id import wrap as add_request_ids
 from core.http.security import AUTH_MIDDLEWARE
 from core.inspections import api as inspections_api
+from core.local_time import use_time_zone
 from core.notifications import api as notifications_api
 from core.plans import api as plans_api
 from core.regions import api as regions_api
 from core.reports import api as reports_api
 from core.scheduler import api as scheduler_api
+from core.scheduler.catalogue import add_job
 from core.scheduler.cli import register_jobs
 from core.scheduler.cron import start_scheduler
-from core.settings import Settings, settings_from_env
+from core.settings import Settings, settings_from_env, unknown_variables
 from core.storage.database import Database
 from core.storage.gc_tuning import tune_gc
 from plugins import api as plugins_api
 from plugins.cli import plugins_cli
 from plugins.evaluations import api as evaluations_api
 from plugins.evaluations.cli import make_evaluate_command
+from plugins.evaluations.submissions import provide_submissions
 from plugins.manager import load_plugins
 from plugins.publishing import publish_plugin_checklists
 from plugins.registry import PluginRegistry
 from sync import api as sync_api
 from sync.client.cli import tablet_cli
+from sync.push.submission_lookup import stored_submission
+from sync.upload_expiry import UPLOAD_EXPIRY_JOB
+from web import routes as web_routes
 
 __version__ = "0.1.0"
 
+add_job(UPLOAD_EXPIRY_JOB)  # sync's job; core's catalogue may not import sync
+provide_submissions(stored_submission)  # checklist.score by submission_id; plugins may not import sync
+
 # One ``ROUTES`` per room: the core domains, then checklists, plugins and the tablet protocol.
 ROUTE_MODULES = (
-    health, access_api, enterprises_api, regions_api, audit_api, hazards_api, inspections_api, plans_api,
+    health, api_docs, access_api, enterprises_api, regions_api, audit_api, hazards_api, inspections_api, plans_api,
     notifications_api, reports_api, scheduler_api, checklists_api, plugins_api, evaluations_api, sync_api,
+    web_routes,  # the field app's static files at /app/
 )
 
 
 def build_context(settings: Settings, clock: Clock | None = None) -> Context:
     """The services' context for these settings (used by the app and the CLI)."""
+    use_time_zone(settings.time_zone)  # one zone per deployment: calendar periods, report times, cron
     secret = load_or_create_secret(settings.data_dir, settings.secret_key)
     return Context(db=Database(
             settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms, sqlite_inline=settings.sqlite_inline,
@@ -73,12 +87,10 @@ def build_context(settings: Settings, clock: Clock | None = None) -> Context:
 
 
 def _openapi() -> OpenAPIConfig:
-    return OpenAPIConfig(
+    return api_docs.openapi_config(
         title="anjian 安检",
         version=__version__,
         description="安全生产检查：检查计划、离线检查表、隐患闭环、评估标准。Work-safety inspection server.",
-        components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}),
-        security=[{"bearer": []}],
     )
 
 
@@ -109,7 +121,8 @@ def create_app(
     app = Litestar(
         route_handlers=[handler for module in ROUTE_MODULES for handler in module.ROUTES],
         dependencies=DEPENDENCIES,
-        middleware=[AUTH_MIDDLEWARE],
+        middleware=[AUTH_MIDDLEWARE, NUL_PARAMETER_GUARD],
+        request_class=GuardedRequest,  # refuses too deep bodies and NUL characters before handlers see them
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         openapi_config=_openapi(),
         # zlib's default level: Litestar's 9 took twice the CPU of 6 on a pull page for 0.1 % fewer bytes
@@ -119,26 +132,51 @@ def create_app(
         lifespan=[lifespan],
         logging_config=None,
     )
-    document_errors_when_built(app)
+    document_when_built(app)
+    add_request_ids(app, log_access=settings.access_log)  # outermost: 404s and refused tokens get an id too
     return app
 
 
-@click.group()
+@click.group(cls=core_cli.SettingsCheckingGroup)
 @click.version_option(__version__, prog_name="anjian")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """anjian 安检 — work-safety inspection server."""
+    if ctx.invoked_subcommand != "serve":  # serve warns once its log format is set
+        core_cli.warn_unknown_variables()
+
+
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
 @cli.command()
 @click.option("--host", default=None, help="Interface to listen on (ANJIAN_HOST).")
 @click.option("--port", type=int, default=None, help="Port (ANJIAN_PORT).")
-def serve(host: str | None, port: int | None) -> None:
-    """Run the server (migrates the database first)."""
+@click.option("--ssl-certfile", default=None, help="PEM certificate (chain) for HTTPS (ANJIAN_TLS_CERT).")
+@click.option("--ssl-keyfile", default=None, help="PEM private key of the certificate (ANJIAN_TLS_KEY).")
+def serve(host: str | None, port: int | None, ssl_certfile: str | None, ssl_keyfile: str | None) -> None:
+    """Run the server (migrates the database first); HTTPS when given a certificate and key."""
     import uvicorn
 
     settings = settings_from_env()
-    logging.basicConfig(level=settings.log_level)
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level=settings.log_level.lower())
+    configure_logging(settings.log_level, settings.log_format)
+    for warning in unknown_variables():
+        logging.getLogger("anjian.settings").warning(warning)
+    host, certfile, keyfile = host or settings.host, ssl_certfile or settings.tls_cert, ssl_keyfile or settings.tls_key
+    if bool(certfile) != bool(keyfile):
+        raise click.UsageError("HTTPS needs both a certificate and its key (--ssl-certfile/--ssl-keyfile, ANJIAN_TLS_CERT/ANJIAN_TLS_KEY)")
+    if not certfile and host not in _LOOPBACK:
+        # Tablets only get the offline field app (service worker, persistent storage) over HTTPS.
+        logging.getLogger("anjian").warning(
+            "listening on %s without TLS: tablets opening http://…/app/ get no offline app (browsers require HTTPS); "
+            "set ANJIAN_TLS_CERT/ANJIAN_TLS_KEY or put a TLS-terminating reverse proxy in front (docs/field-app.md). "
+            "未启用 HTTPS：平板无法使用离线现场检查应用。", host,
+        )
+    uvicorn.run(
+        create_app(settings), host=host, port=port or settings.port, log_level=settings.log_level.lower(),
+        ssl_certfile=certfile, ssl_keyfile=keyfile,
+        log_config=None, access_log=False,  # uvicorn's lines through anjian's handler; the access log is anjian's (request ids)
+    )
 
 
 @cli.command()

@@ -12,11 +12,15 @@ from litestar.params import Parameter
 from checklists.bundle import build_bundle, bundle_etag, etag_matches
 from checklists.errors import ChecklistError
 from checklists.loading import Format, parse_checklist
+from checklists.schema import Checklist
 from checklists.versions import get_visible_version, list_versions, publish_version, require_publisher, retire_version
 from checklists.wire import Bundle, ChecklistSummary, PublishOut, VersionInfo, VersionOut, publish_out, version_info, version_out
 from core.access.scope import Principal
 from core.context import Context
 from core.errors import AppError, InvalidInput
+from core.http.nesting import refuse_deep, too_deep
+from core.http.nul import refuse_nul
+from core.http.openapi_document import raw_body
 from core.vocabulary import Industry
 
 BODY_FORMATS: dict[str, Format] = {
@@ -58,6 +62,10 @@ class ChecklistController(Controller):
         operation_id="publishChecklist",
         status_code=201,
         responses={200: ResponseSpec(PublishOut, description="The identical version was already published (nothing changed)")},
+        opt=raw_body(
+            {"application/json": Checklist, "application/yaml": Checklist, "application/toml": Checklist},
+            "The checklist definition: JSON, YAML or TOML of the same structure, named by Content-Type",
+        ),
     )
     async def publish(self, ctx: Context, principal: Principal, request: Request[Any, Any, Any]) -> Response[PublishOut]:
         """Publish a declarative checklist version (YAML, JSON or TOML body, by Content-Type).
@@ -73,10 +81,16 @@ class ChecklistController(Controller):
                 f"send the checklist as {', '.join(BODY_FORMATS)} (got {media_type or 'no Content-Type'})",
                 f"请以 YAML、JSON 或 TOML 提交检查表（Content-Type 为 {media_type or '空'}）",
             )
+        body = await request.body()
+        if fmt == "json":
+            refuse_deep(body, msgpack=False)
         try:
-            checklist = parse_checklist(await request.body(), fmt, source="request body")
+            checklist = parse_checklist(body, fmt, source="request body")
         except ChecklistError as exc:
             raise checklist_error(exc) from exc
+        except RecursionError as exc:  # the TOML and JSON parsers recurse per level (YAML limits it itself)
+            raise too_deep() from exc
+        refuse_nul(msgspec.to_builtins(checklist))  # PostgreSQL stores no U+0000 (core.http.nul)
         require_publisher(principal, checklist.industry)
         row, created = await publish_version(ctx, checklist, actor=principal.actor, source="api")
         return Response(publish_out(row, created), status_code=201 if created else 200)

@@ -58,6 +58,8 @@ class Item(_Strict):
     required: bool = True
     photo_required: bool = False
     major_hazard: bool = False
+    # The default deadline of a general hazard found here. A major_hazard item's hazard takes none:
+    # its deadline is the completion date of its 治理方案 (sync/push ignores this for it).
     rectification_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 30
     points: Annotated[float, msgspec.Meta(ge=0)] = 0
     guidance: str = ""
@@ -89,13 +91,20 @@ class Source(_Strict):
 
 
 class Checklist(_Strict):
-    """检查表: a versioned list of items. Identity is ``id`` + ``version``."""
+    """检查表: a versioned list of items. Identity is ``id`` + ``version``.
+
+    ``industry`` names whose checklist it is (who may publish it, which tablets carry it) and which
+    enterprises it is for: a submission on it is accepted only for an enterprise of that industry,
+    unless the checklist is marked ``general`` (通用, e.g. basic fire safety for every workplace).
+    ``general`` is omitted from the canonical form when false, so existing versions keep their hash.
+    """
 
     id: Annotated[str, msgspec.Meta(pattern=CHECKLIST_ID_PATTERN, max_length=128)]
     version: Annotated[str, msgspec.Meta(pattern=SEMVER_PATTERN)]
     title: NonEmpty
     industry: Industry
     sections: list[Section]
+    general: bool = False
     description: str = ""
     applies_to: AppliesTo = msgspec.field(default_factory=AppliesTo)
     sources: list[Source] = msgspec.field(default_factory=list)

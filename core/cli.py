@@ -3,24 +3,53 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import click
 import msgspec
 
+from core.access.password_policy import weakness
 from core.access.user_service import create_user
 from core.access.wire import UserIn
+from core.audit.anchors import log_line, parse_log, take_anchor
 from core.audit.verify import verify_chain
 from core.bootstrap import prepare_database
 from core.context import Context
 from core.demo import build_demo
 from core.errors import AppError
-from core.settings import settings_from_env
+from core.regions.cli import register_regions
+from core.reports.cli import register_reports
+from core.settings import SettingsError, settings_from_env, unknown_variables
 from core.storage.audit_log import SYSTEM
+from core.storage.backup_cli import register_backup
 from core.vocabulary import INDUSTRIES, ROLES
 
 T = TypeVar("T")
+
+
+class BadSetting(click.ClickException):
+    """A malformed ``ANJIAN_*`` variable: one line on stderr, exit code 2 (a usage error)."""
+
+    exit_code = 2
+
+
+class SettingsCheckingGroup(click.Group):
+    """The ``anjian`` group: any command meeting a malformed setting ends with that one line
+    (naming the variable and what is wrong), not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SettingsError as exc:
+            raise BadSetting(str(exc)) from None
+
+
+def warn_unknown_variables() -> None:
+    """Warn (logger ``anjian.settings``) of each ``ANJIAN_*`` variable that names no setting."""
+    for warning in unknown_variables():
+        logging.getLogger("anjian.settings").warning(warning)
 
 
 def run_with_context(build_context: Callable[..., Context], work: Callable[[Context], Awaitable[T]]) -> T:
@@ -45,6 +74,9 @@ def run_with_context(build_context: Callable[..., Context], work: Callable[[Cont
 
 def register(cli: click.Group, build_context: Callable[..., Context]) -> None:
     """Attach the core commands to the main group."""
+    register_regions(cli, build_context, run_with_context)  # anjian regions import
+    register_reports(cli, build_context, run_with_context)  # anjian reports rebuild
+    register_backup(cli)  # anjian backup, anjian restore
 
     @cli.group()
     def user() -> None:
@@ -60,7 +92,10 @@ def register(cli: click.Group, build_context: Callable[..., Context]) -> None:
     @click.option("--display-name", default="")
     @click.password_option("--password", prompt="Password", help="Prompted when not given.")
     def create(username: str, role: str, region_code: str | None, industries: tuple[str, ...], enterprise_id: str | None, grid_code: str | None, display_name: str, password: str) -> None:
-        """Create a user with a role and a scope."""
+        """Create a user with a role and a scope (the password must meet the password policy)."""
+        weak = weakness(password)
+        if weak is not None:  # the check create_user makes, before touching the database and for any length
+            raise click.ClickException(f"{weak[1]} [password] ({weak[0]})")
         data: dict[str, Any] = dict(username=username, password=password, role=role, region_code=region_code, industries=list(industries), enterprise_id=enterprise_id, grid_code=grid_code, display_name=display_name)
         out = run_with_context(build_context, lambda ctx: create_user(ctx, SYSTEM, msgspec.convert(data, UserIn)))
         click.echo(f"created user {out.username} ({out.role}) id={out.id}")
@@ -81,16 +116,27 @@ def register(cli: click.Group, build_context: Callable[..., Context]) -> None:
         """Audit log tools."""
 
     @audit.command("verify")
-    def verify() -> None:
-        """Recompute the audit hash chain; exit 1 if any entry was edited, removed or reordered."""
+    @click.option("--anchors-from", "anchor_log", type=click.File("r", encoding="utf-8", errors="replace"), default=None,
+                  help="A server log (shipped elsewhere): its 'audit anchor …' lines are checked too.")
+    def verify(anchor_log: Any) -> None:
+        """Recompute the audit hash chain and check every anchor; exit 1 if any entry was edited,
+        removed or reordered, the chain rewritten or removed up to an anchor, or an anchor forged."""
+        logged = parse_log(anchor_log) if anchor_log is not None else []
 
         async def work(ctx: Context):  # type: ignore[no-untyped-def]
             async with ctx.db.read() as session:
-                return await verify_chain(session)
+                return await verify_chain(session, secret=ctx.secret, logged=logged)
 
         report = run_with_context(build_context, work)
         if report.ok:
-            click.echo(f"audit chain intact: {report.entries} entries")
+            since = f", last anchor at entry {report.last_anchor_seq} ({report.last_anchor_at.isoformat()})" if report.last_anchor_at else ", no anchor yet"
+            click.echo(f"audit chain intact: {report.entries} entries, {report.anchors} anchors{since}")
         else:
-            click.echo(f"audit chain BROKEN at entry {report.broken_seq}: {report.reason}", err=True)
+            click.echo(f"审计链已损坏 audit chain BROKEN at entry {report.broken_seq}: {report.reason_zh} ({report.reason})", err=True)
             raise SystemExit(1)
+
+    @audit.command("anchor")
+    def anchor() -> None:
+        """Sign the audit chain's head with the server secret now (the audit_anchor job does it hourly)."""
+        taken = run_with_context(build_context, take_anchor)
+        click.echo(log_line(taken) if taken else "nothing appended since the last anchor")

@@ -22,4 +22,7 @@ class Context:
 
     def __post_init__(self) -> None:
         s = self.settings
-        self.passwords = Passwords(time_cost=s.argon2_time_cost, memory_kib=s.argon2_memory_kib, parallelism=s.argon2_parallelism)
+        self.passwords = Passwords(
+            time_cost=s.argon2_time_cost, memory_kib=s.argon2_memory_kib, parallelism=s.argon2_parallelism,
+            max_concurrent=s.max_concurrent_hashes, max_queued=s.max_queued_hashes,
+        )

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 _AT_PATH = re.compile(r"at `\$\.?([^`]*)`")
-_NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]*)`")
+_NAMED_FIELD = re.compile(r"(?:unknown|missing required|invalid) field `([^`]*)`")
 
 
 class AppError(Exception):
@@ -107,7 +107,8 @@ def field_path_of(message: str) -> str | None:
     """The field path a msgspec validation message is about.
 
     msgspec says "… - at `$.a[0].b`", "Object contains unknown field `x`" or "Object missing required
-    field `x`" (the latter two relative to the path, when one is given).
+    field `x`"; a body's own check says "invalid field `x`" (``core.wire.invalid_field``). The latter
+    three are relative to the path, when one is given.
     """
     at = _AT_PATH.search(message)
     parts = [at.group(1)] if at and at.group(1) else []

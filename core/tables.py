@@ -1,6 +1,7 @@
 """Imports every core table module so ``SQLModel.metadata`` knows them (migrations, tests)."""
 
-from core.access import devices, sessions, users  # noqa: F401
+from core.access import devices, login_counters, sessions, users  # noqa: F401
+from core.audit import anchors  # noqa: F401
 from core.enterprises import records as enterprises  # noqa: F401
 from core.evaluations import records as evaluations  # noqa: F401
 from core.hazards import records as hazards  # noqa: F401

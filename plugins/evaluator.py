@@ -66,6 +66,20 @@ class EvaluationResult(msgspec.Struct, kw_only=True, frozen=True):
     details: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
+class EnterpriseFacts(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """What the server's own records say about the enterprise being evaluated.
+
+    An evaluator whose ``input_type`` has a field ``enterprise_facts: EnterpriseFacts | None``
+    gets it filled by the host from storage before it is evaluated (whatever a client sent there
+    is replaced), so the evaluator stays pure while the system's own data feeds it. The filled
+    facts are stored with the input, so the stored input still names exactly what was scored.
+    ``open_listed_major_hazards``: ids of the enterprise's open major hazards under listed
+    supervision (挂牌督办), sorted.
+    """
+
+    open_listed_major_hazards: list[str] = msgspec.field(default_factory=list)
+
+
 class EvaluationInputError(ValueError):
     """Input an evaluator cannot score; ``field`` is the path, e.g. ``answers["A1"].value``."""
 
@@ -89,6 +103,9 @@ class Evaluator(Protocol):
     title: str
     version: str
     input_type: type[msgspec.Struct]
+    # Optional, read with getattr by the host: ``scale`` (``large_medium`` / ``small_micro``) the
+    # enterprise must have (the host refuses others); ``standard`` (a msgspec Struct: elements →
+    # items → rules, vetoes, grades) shown by ``GET /api/v1/evaluators/{id}/standard``.
 
     def evaluate(self, input: Any) -> EvaluationResult:
         """Score ``input`` (an instance of ``input_type``); raise ``EvaluationInputError``."""

@@ -6,19 +6,25 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, Response, get, head, post, put
+from litestar.datastructures import ETag
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
+from litestar.response import File
 
 from core.access.permissions import require
 from core.access.scope import Principal
 from core.access.users import User
 from core.context import Context
 from core.errors import InvalidInput, not_found
-from sync.attachments import AttachmentStore, parse_range
+from core.http.nul import is_nul_stand_in
+from core.http.openapi_document import BINARY, raw_body
+from sync import attachment_service
+from sync.attachments import AttachmentStore, declared_length, parse_range
 from sync.codec import decode, read_body, respond
 from sync.device import require_device
 from sync.pull.pages import DEFAULT_LIMIT, pull
 from sync.push.batch import ingest, push_batch
+from sync.push_body import PushBody
 from sync.review.conflicts import list_conflicts, resolve_conflict
 from sync.review.quarantine import list_quarantine, mark_resolved
 from sync.review.quarantine_table import QuarantinedRecord
@@ -64,7 +70,8 @@ class SyncController(Controller):
     path = "/api/v1/sync"
     tags = ["sync"]
 
-    @post("/push", operation_id="syncPush", status_code=200, responses={200: ResponseSpec(PushOut, description=f"One result per record ({_MSGPACK_TOO})")})
+    @post("/push", operation_id="syncPush", status_code=200, responses={200: ResponseSpec(PushOut, description=f"One result per record ({_MSGPACK_TOO})")},
+          opt=raw_body({"application/json": PushBody, "application/msgpack": PushBody}, "The batch (JSON, or MessagePack of the same structure; Content-Encoding: gzip allowed)"))
     async def push(self, request: Request, ctx: Context, principal: Principal) -> Response[bytes]:
         """Push a batch of offline records; one result per record (JSON or MessagePack, gzip allowed)."""
         body = await read_body(request, ctx.settings.max_inflated_body_bytes)
@@ -115,6 +122,11 @@ class SyncController(Controller):
             raise Conflict(f"quarantined record is already {row.status}", f"该隔离记录已处理（{row.status}）", code="already_resolved")
         if user is None or not user.active:
             raise InvalidInput("the record's user no longer exists or is inactive", "该记录的提交人已不存在或已停用", code="user_inactive")
+        if data.payload is None and is_nul_stand_in(row.payload):
+            raise InvalidInput(
+                "the record held a NUL character (U+0000): re-ingest it with a corrected payload",
+                "该记录含有空字符（U+0000），请提供修正后的记录（payload）再重新入库", field="payload", code="nul_character",
+            )
         payload = data.payload if data.payload is not None else row.payload
         record = decode(msgspec.json.encode(payload), "application/json", PushRecord)
         author = Principal(
@@ -139,6 +151,7 @@ class AttachmentController(Controller):
     tags = ["sync"]
 
     @put("/{sha256:str}", operation_id="putAttachment", status_code=200, request_max_body_size=None,
+         opt=raw_body({"application/octet-stream": BINARY}, "The attachment's bytes, or the part from the offset on"),
          responses={200: ResponseSpec(AttachmentStatus, description=f"What the server now holds of this attachment ({_MSGPACK_TOO})")})
     async def upload(self, request: Request, ctx: Context, principal: Principal, sha256: str) -> Response[bytes]:
         """Upload (or resume) an attachment by its sha256 (``Content-Range`` or ``Upload-Offset``)."""
@@ -147,19 +160,35 @@ class AttachmentController(Controller):
         store = AttachmentStore(ctx.settings)
         digest = store.check_sha(sha256)
         offset, total = parse_range(request.headers.get("content-range"), request.headers.get("upload-offset"), request.headers.get("upload-length"))
-        state = await store.receive(digest, request.stream(), offset=offset, total=total)
+        length = declared_length(request.headers.get("content-length"))
+        state = await attachment_service.upload(ctx, principal, store, digest, request.stream(), offset=offset, total=total, length=length)
         status = AttachmentStatus(sha256=digest, complete=state.complete, received=state.received, max_bytes=store.max_bytes)
         return respond(request, status, headers={"Upload-Offset": str(state.received)})
 
     @head("/{sha256:str}", operation_id="headAttachment")
     async def status(self, ctx: Context, principal: Principal, sha256: str) -> Response[None]:
-        """What has arrived: ``Upload-Offset`` (bytes kept) and ``Upload-Complete`` (``1``/``0``)."""
+        """What has arrived: ``Upload-Offset`` (bytes kept) and ``Upload-Complete`` (``1``/``0``).
+
+        Another user's unfinished upload, and a finished attachment the caller may not see, answer
+        exactly like an unknown one (404)."""
         require(principal.role, "sync.push")
         store = AttachmentStore(ctx.settings)
-        state = store.state(store.check_sha(sha256))
+        state = await attachment_service.upload_state(ctx, principal, store, store.check_sha(sha256))
         return Response(
             None, status_code=200 if state.complete or state.received else 404,
             headers={"Upload-Offset": str(state.received), "Upload-Complete": "1" if state.complete else "0", "Upload-Max-Length": str(store.max_bytes)},
+        )
+
+    @get("/{sha256:str}", operation_id="getAttachment", media_type="application/octet-stream")
+    async def download(self, ctx: Context, principal: Principal, sha256: str) -> File:
+        """The attachment's bytes, for its uploaders and whoever may see a submission or hazard
+        referencing it; anyone else gets 404, as for an attachment never uploaded."""
+        store = AttachmentStore(ctx.settings)
+        digest = store.check_sha(sha256)
+        path = await attachment_service.readable_file(ctx, principal, store, digest)
+        return File(
+            path, filename=digest, media_type="application/octet-stream", etag=ETag(value=digest),
+            headers={"Cache-Control": "private, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"},
         )
 
 

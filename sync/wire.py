@@ -2,14 +2,24 @@
 
 Records a tablet pushes are a tagged union on ``kind``. Each record is decoded on its own, so one
 malformed record is rejected with its field path while the rest of the batch is stored.
+
+Decoding is where a record is made safe to store: every value must fit where it will be kept (times
+within the calendar in UTC, numbers finite, versions within the column), so a value no database
+could hold rejects its own record, never the batch it came in. And every id is canonical (lower
+case) from here on, so the identity hash, the ledger and every lookup see one spelling of it.
 """
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
+
+from core.hazards.wire import HazardVersion
+from core.ids import canonical_uuid
+from core.wire import check_instants
 
 Uuid = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$", description="小写十六进制 sha256")]
@@ -18,6 +28,14 @@ ItemCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63
 AnswerKey = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 AnswerResult = Literal["pass", "fail", "na"]
 Instant = Annotated[datetime, msgspec.Meta(tz=True, description="带时区的时间（ISO 8601）")]
+# Finite (NaN and infinities are refused): MessagePack carries them, and no stored answer should.
+Number = Annotated[float, msgspec.Meta(ge=-sys.float_info.max, le=sys.float_info.max)]
+
+
+def _canonical(value: str | None) -> str | None:
+    """A UUID-shaped reference in its canonical lower-case form; anything else as it is (it then
+    names nothing and is refused where it is looked up)."""
+    return value if value is None else canonical_uuid(value) or value
 
 
 class _Wire(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit_defaults=True, gc=False):
@@ -32,14 +50,14 @@ class _Wire(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit_defau
 class Gps(_Wire, kw_only=True):
     latitude: Annotated[float, msgspec.Meta(ge=-90, le=90)]
     longitude: Annotated[float, msgspec.Meta(ge=-180, le=180)]
-    accuracy_m: Annotated[float, msgspec.Meta(ge=0)] | None = None
+    accuracy_m: Annotated[float, msgspec.Meta(ge=0, le=sys.float_info.max)] | None = None
 
 
 class ItemAnswer(_Wire, kw_only=True):
     """One item's answer. ``result`` for pass/fail items; ``value`` for number/text items."""
 
     result: AnswerResult | None = None
-    value: float | str | None = None
+    value: Number | str | None = None
     note: Text = ""
     photos: list[Sha256] = msgspec.field(default_factory=list)
 
@@ -65,6 +83,10 @@ class TabletHazard(_Wire, kw_only=True):
     rectification_plan: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
     evidence: list[Sha256] = msgspec.field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.id = self.id.lower()
+        check_instants(self, "found_at")
+
 
 class SubmissionRecord(_Wire, tag="submission", tag_field="kind", kw_only=True):
     """A completed checklist as the tablet made it (immutable once accepted)."""
@@ -87,6 +109,13 @@ class SubmissionRecord(_Wire, tag="submission", tag_field="kind", kw_only=True):
     replaces: Uuid | None = None
     assignment_id: Annotated[str, msgspec.Meta(max_length=36)] | None = None
 
+    def __post_init__(self) -> None:
+        self.id = self.id.lower()
+        self.enterprise_id = _canonical(self.enterprise_id)  # type: ignore[assignment]
+        self.replaces = _canonical(self.replaces)
+        self.assignment_id = _canonical(self.assignment_id)
+        check_instants(self, "started_at", "finished_at")
+
 
 class HazardUpdateRecord(_Wire, tag="hazard_update", tag_field="kind", kw_only=True):
     """A change to a hazard made offline, based on the hazard ``version`` the tablet had.
@@ -96,9 +125,14 @@ class HazardUpdateRecord(_Wire, tag="hazard_update", tag_field="kind", kw_only=T
 
     id: Uuid
     hazard_id: Annotated[str, msgspec.Meta(min_length=1, max_length=36)]
-    base_version: Annotated[int, msgspec.Meta(ge=1)]
+    base_version: HazardVersion
     transition: dict[str, Any]
     made_at: Instant | None = None
+
+    def __post_init__(self) -> None:
+        self.id = self.id.lower()
+        self.hazard_id = _canonical(self.hazard_id)  # type: ignore[assignment]
+        check_instants(self, "made_at")
 
 
 PushRecord = SubmissionRecord | HazardUpdateRecord
@@ -113,8 +147,20 @@ class PushEnvelope(msgspec.Struct, kw_only=True):
 PushStatus = Literal["accepted", "duplicate", "conflict", "rejected"]
 
 
+class Problem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One thing wrong with a rejected record: the field (dotted path) and why."""
+
+    code: str
+    field: str | None = None
+    message: str
+    message_zh: str | None = None
+
+
 class PushResult(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The outcome of one record; the tablet removes the record from its outbox on any result."""
+    """The outcome of one record; the tablet removes the record from its outbox on any result.
+
+    A rejected record lists every problem found in ``problems``; ``code``/``field``/``message`` are
+    the first of them (what clients read before ``problems`` existed)."""
 
     id: str
     status: PushStatus
@@ -131,6 +177,7 @@ class PushResult(msgspec.Struct, kw_only=True, omit_defaults=True):
     conflict_id: str | None = None
     quarantine_id: str | None = None
     current: dict[str, Any] | None = None
+    problems: list[Problem] = msgspec.field(default_factory=list)
 
 
 class PushOut(msgspec.Struct, kw_only=True):

@@ -181,9 +181,9 @@ async def app(settings, clock):  # type: ignore[no-untyped-def]
     return create_app(settings, clock=clock)
 
 
-@pytest.fixture
-async def api(app) -> AsyncIterator[Api]:  # type: ignore[no-untyped-def]
-    """The app under a test client, with helpers."""
+@asynccontextmanager
+async def serving(app) -> AsyncIterator[Api]:  # type: ignore[no-untyped-def]
+    """``app`` under a test client, with helpers; its direct database handle closed afterwards."""
     async with AsyncTestClient(app=app) as client:
         helper = Api(client, app)
         try:
@@ -193,10 +193,31 @@ async def api(app) -> AsyncIterator[Api]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+async def api(app) -> AsyncIterator[Api]:  # type: ignore[no-untyped-def]
+    """The app under a test client, with helpers."""
+    async with serving(app) as helper:
+        yield helper
+
+
+@pytest.fixture
 async def admin(api: Api) -> dict[str, str]:
     """Headers of a logged-in admin."""
     await api.user("root", "admin")
     return await api.login("root")
+
+
+@pytest.fixture
+async def any_api(any_db_url, tmp_path, clock) -> AsyncIterator[Api]:  # type: ignore[no-untyped-def]
+    """``api`` on SQLite and on PostgreSQL (``any_db_url``): for what only PostgreSQL refuses."""
+    async with serving(create_app(make_settings(any_db_url, str(tmp_path / "data")), clock=clock)) as helper:
+        yield helper
+
+
+@pytest.fixture
+async def any_admin(any_api: Api) -> dict[str, str]:
+    """Headers of a logged-in admin of ``any_api``."""
+    await any_api.user("root", "admin")
+    return await any_api.login("root")
 
 
 __all__ = ["Api", "EnterpriseIn", "PASSWORD", "build_context", "make_settings", "pg_dsn", "valid_uscc"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, Request, get, patch, post
 
 from core.access import auth
 from core.access.permissions import require
@@ -17,9 +17,13 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/login", operation_id="login", opt={"exclude_from_auth": True}, status_code=200)
-    async def login(self, ctx: Context, data: LoginIn) -> auth.TokenPair:
-        """Exchange username and password (and a tablet's device id) for tokens."""
-        return await auth.login(ctx, data.username, data.password, data.device_id, data.device_name)
+    async def login(self, ctx: Context, request: Request, data: LoginIn) -> auth.TokenPair:
+        """Exchange username and password (and a tablet's device id) for tokens.
+
+        Repeated failures lock the name for the caller's address (429 ``account_locked``); when too
+        many passwords wait to be checked the answer is 429 ``busy``: retry after ``Retry-After``."""
+        client = request.client.host if request.client else ""
+        return await auth.login(ctx, data.username, data.password, data.device_id, data.device_name, client=client)
 
     @post("/refresh", operation_id="refresh", opt={"exclude_from_auth": True}, status_code=200)
     async def refresh(self, ctx: Context, data: RefreshIn) -> auth.TokenPair:

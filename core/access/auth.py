@@ -6,7 +6,6 @@ or a logged-out session is cut off at once, not when its token expires.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -15,13 +14,14 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select, update
 
+from core.access import lockout
 from core.access.devices import Device
 from core.access.scope import Principal
 from core.access.sessions import AuthSession, RefreshToken
 from core.access.tokens import TokenInvalid, decode_access_token, expiry, issue_access_token, new_refresh_token, token_hash
 from core.access.users import User
 from core.context import Context
-from core.errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
+from core.errors import AppError, Forbidden, InvalidInput, Unauthorized
 from core.ids import canonical_uuid
 from core.storage.audit_log import SYSTEM, Actor, append_audit
 
@@ -45,7 +45,6 @@ def _principal_row() -> Any:
 
 
 _PRINCIPAL_ROW = _principal_row()
-_MAX_FAILURE_DELAY = 5.0
 
 
 class TokenPair(msgspec.Struct):
@@ -68,66 +67,56 @@ def _session_ended() -> Unauthorized:
     return Unauthorized("session has ended; log in again", "登录已失效，请重新登录", code="session_ended")
 
 
-async def login(ctx: Context, username: str, password: str, device_id: str | None = None, device_name: str = "") -> TokenPair:
-    """Check the password (slowing and locking repeated failures) and open a session."""
+def _device_revoked() -> Unauthorized:
+    return Unauthorized("this device has been revoked", "该设备已被停用（吊销），请联系管理员", code="device_revoked")
+
+
+async def login(
+    ctx: Context, username: str, password: str, device_id: str | None = None, device_name: str = "", client: str = ""
+) -> TokenPair:
+    """Check the password and open a session. ``client`` is the caller's address: repeated failures
+    lock ``username`` for that address only (core/access/lockout.py), and an unknown name takes the
+    same path — one real argon2 check, the same counting, delays and answers — as a known one."""
     now = ctx.clock.now()
     if device_id is not None:
         canonical = canonical_uuid(device_id)
         if canonical is None:
             raise InvalidInput("device_id must be a UUID", "设备编号必须是UUID", field="device_id")
         device_id = canonical
-    async with ctx.db.read() as session:
-        user = (await session.exec(select(User).where(User.username == username))).first()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        seconds = int((user.locked_until - now).total_seconds()) + 1
-        raise TooManyRequests(
-            f"account locked after repeated failed logins; try again in {seconds} s",
-            f"登录失败次数过多，账号已锁定，请 {seconds} 秒后再试",
-            code="account_locked",
-            headers={"Retry-After": str(seconds)},
-        )
-    ok = await ctx.passwords.check_async(password, user.password_hash if user else None)
+    await lockout.refuse_if_locked(ctx, username, client, now)
+    with ctx.passwords.turn() as turn:  # 429 busy before anything is counted
+        async with ctx.db.read() as session:
+            user = (await session.exec(select(User).where(User.username == username))).first()
+        await lockout.reserve(ctx, username, client, now)
+        ok = await turn.check(password, user.password_hash if user else None)
     if user is None or not ok or not user.active:
-        if user is not None:
-            await _record_failure(ctx, user, now)
+        failures = await lockout.record_failure(ctx, username, client, now, user.id if user else None)
+        await lockout.slow_down(ctx, failures)
         raise _bad_credentials()
-    async with ctx.db.write() as session:
-        await session.exec(update(User).where(col(User.id) == user.id).values(failed_logins=0, locked_until=None))  # type: ignore[call-overload]
-        actor = Actor(id=user.id, name=user.username)
-        if device_id is not None:
-            await _check_or_enroll_device(session, ctx, user, device_id, device_name, actor)
-        auth_session = AuthSession(user_id=user.id, device_id=device_id, created_at=now)
-        session.add(auth_session)
-        await session.flush()
-        refresh = _new_refresh(session, ctx, auth_session.id)
-        await append_audit(session, actor=actor, action="login", entity="user", entity_id=user.id, at=now, after={"device_id": device_id, "session_id": auth_session.id})
+    actor = Actor(id=user.id, name=user.username)
+    try:
+        async with ctx.db.write() as session:
+            cleared = await lockout.clear(session, username, client)
+            if device_id is not None:
+                await _check_or_enroll_device(session, ctx, user, device_id, device_name, actor)
+            auth_session = AuthSession(user_id=user.id, device_id=device_id, created_at=now)
+            session.add(auth_session)
+            await session.flush()
+            refresh = _new_refresh(session, ctx, auth_session.id)
+            await append_audit(
+                session, actor=actor, action="login", entity="user", entity_id=user.id, at=now,
+                after={"device_id": device_id, "session_id": auth_session.id, "client": client, "failures_cleared": cleared},
+            )
+    except AppError:
+        # The password was right but the login refused (a revoked device): still end the check.
+        async with ctx.db.write() as session:
+            cleared = await lockout.clear(session, username, client)
+            await append_audit(
+                session, actor=actor, action="login_refused", entity="user", entity_id=user.id, at=now,
+                after={"device_id": device_id, "client": client, "failures_cleared": cleared},
+            )
+        raise
     return _pair(ctx, user, auth_session, refresh)
-
-
-async def _record_failure(ctx: Context, user: User, now) -> None:  # type: ignore[no-untyped-def]
-    async with ctx.db.write() as session:
-        fresh = await session.get(User, user.id)
-        assert fresh is not None
-        fresh.failed_logins += 1
-        failures = fresh.failed_logins
-        locked = failures >= ctx.settings.login_max_failures
-        if locked:
-            fresh.locked_until = now + timedelta(seconds=ctx.settings.login_lockout_seconds)
-            fresh.failed_logins = 0
-        session.add(fresh)
-        await append_audit(
-            session,
-            actor=SYSTEM,
-            action="account_locked" if locked else "login_failed",
-            entity="user",
-            entity_id=user.id,
-            at=now,
-            after={"failures": failures, "locked_until": fresh.locked_until.isoformat() if fresh.locked_until else None},
-        )
-    # Slow down guessing: each consecutive failure waits longer before the answer.
-    delay = min(ctx.settings.login_failure_delay * (2 ** (failures - 1)), _MAX_FAILURE_DELAY)
-    if delay > 0:
-        await asyncio.sleep(delay)
 
 
 async def _check_or_enroll_device(session, ctx: Context, user: User, device_id: str, device_name: str, actor: Actor) -> None:  # type: ignore[no-untyped-def]
@@ -170,6 +159,8 @@ async def refresh(ctx: Context, refresh_token: str) -> TokenPair:
         if stored is None:
             raise _session_ended()
         auth_session = await session.get(AuthSession, stored.session_id)
+        if auth_session is not None and auth_session.revoke_reason == "device_revoked":
+            raise Forbidden("this device has been revoked", "该设备已被停用（吊销），请联系管理员", code="device_revoked")
         if auth_session is None or auth_session.revoked_at is not None:
             raise _session_ended()
         if stored.used_at is not None:
@@ -224,11 +215,15 @@ async def authenticate(ctx: Context, token: str) -> Principal:
         raise _session_ended()
     (session_revoked_at, user_id, username, role, region_code, grid_code, industries, enterprise_id, active,
      device_id, device_revoked_at, device_last_seen_at) = row
+    if claims.dev and device_revoked_at is not None and user_id == claims.sub:
+        # Before the session check: revoking a device ends its sessions too, and the tablet must
+        # hear why (it keeps its unsent records and says so) rather than ask for a doomed login.
+        raise _device_revoked()
     if session_revoked_at is not None or user_id != claims.sub or not active:
         raise _session_ended()
     if claims.dev:
         if device_id is None or device_revoked_at is not None:
-            raise Unauthorized("this device has been revoked", "该设备已被停用（吊销），请联系管理员", code="device_revoked")
+            raise _device_revoked()
         if device_last_seen_at is None or now - device_last_seen_at > _DEVICE_SEEN_INTERVAL:
             async with ctx.db.write() as session:
                 await session.exec(update(Device).where(col(Device.id) == device_id).values(last_seen_at=now))  # type: ignore[call-overload]

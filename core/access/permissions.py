@@ -21,6 +21,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "user.manage": frozenset({"admin"}),
     "device.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
+    "audit.anchor": frozenset({"admin"}),
     "staff.read": _STAFF,
     "checklist.publish": frozenset({"admin", "department_admin"}),
     "plugin.read": frozenset({"admin", "department_admin"}),
@@ -37,6 +38,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "random_draw.run": frozenset({"admin", "department_admin"}),
     "inspector_tie.write": frozenset({"admin", "department_admin"}),
     "report.read": _STAFF,
+    "report.rebuild": frozenset({"admin"}),
     "notification.read": ALL_ROLES,
     "job.run": frozenset({"admin"}),
 }

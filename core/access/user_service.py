@@ -6,6 +6,7 @@ import msgspec
 from sqlmodel import col, select, update
 
 from core.access.devices import Device
+from core.access.password_policy import check_password
 from core.access.permissions import require
 from core.access.scope import Principal
 from core.access.sessions import AuthSession
@@ -36,7 +37,9 @@ async def _check_scope_fields(session, role: str, region_code: str | None, grid_
 
 
 async def create_user(ctx: Context, actor: Actor, data: UserIn) -> UserOut:
-    """Create a user; the actor is audited (the CLI passes the system actor)."""
+    """Create a user; the actor is audited (the CLI passes the system actor). The password must
+    meet the policy (core/access/password_policy.py)."""
+    check_password(data.password)
     password_hash = await ctx.passwords.hash_async(data.password)
     now = ctx.clock.now()
     async with ctx.db.write() as session:
@@ -58,6 +61,7 @@ async def update_user(ctx: Context, principal: Principal, user_id: str, patch: U
     require(principal.role, "user.manage")
     changes = {k: v for k, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET}
     if "password" in changes:
+        check_password(changes["password"])
         changes["password_hash"] = await ctx.passwords.hash_async(changes.pop("password"))
     now = ctx.clock.now()
     async with ctx.db.write() as session:

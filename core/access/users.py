@@ -20,7 +20,7 @@ class User(SQLModel, table=True):
     username: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     display_name: str = Field(default="", max_length=64)
     role: str = Field(max_length=32)
-    region_code: str | None = Field(default=None, foreign_key="region.code", max_length=6)
+    region_code: str | None = Field(default=None, foreign_key="region.code", max_length=9)
     grid_code: str | None = Field(default=None, foreign_key="grid.code", max_length=32)
     industries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     enterprise_id: str | None = Field(default=None, foreign_key="enterprise.id", max_length=36)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get
+from litestar import Controller, get, post
 from litestar.params import Parameter
 from sqlmodel import col, select
 
 from core.access.permissions import require
 from core.access.scope import Principal
+from core.audit.anchors import list_anchors, take_anchor
 from core.audit.verify import ChainReport, verify_chain
-from core.audit.wire import AuditOut
+from core.audit.wire import AnchorOut, AnchorTaken, AuditOut
 from core.context import Context
 from core.storage.audit_log import AuditEntry
 from core.wire import to_out
@@ -46,10 +47,24 @@ class AuditController(Controller):
 
     @get("/verify", operation_id="verifyAudit")
     async def verify(self, ctx: Context, principal: Principal) -> ChainReport:
-        """Recompute the hash chain and report the first broken entry, if any."""
+        """Recompute the hash chain, check every anchor (its entry and its signature) and report
+        the first problem, if any."""
         require(principal.role, "audit.read")
         async with ctx.db.read() as session:
-            return await verify_chain(session)
+            return await verify_chain(session, secret=ctx.secret)
+
+    @get("/anchors", operation_id="listAuditAnchors")
+    async def anchors(self, ctx: Context, principal: Principal, limit: Annotated[int, Parameter(ge=1, le=500)] = 100) -> list[AnchorOut]:
+        """Signed heads of the chain, newest first."""
+        require(principal.role, "audit.read")
+        return [to_out(a, AnchorOut) for a in await list_anchors(ctx, limit=limit)]
+
+    @post("/anchors", operation_id="anchorAudit", status_code=200)
+    async def anchor(self, ctx: Context, principal: Principal) -> AnchorTaken:
+        """Sign the chain's head now (none is taken when nothing was appended since the last)."""
+        require(principal.role, "audit.anchor")
+        anchor = await take_anchor(ctx, principal.actor)
+        return AnchorTaken(anchored=anchor is not None, anchor=to_out(anchor, AnchorOut) if anchor else None)
 
 
 ROUTES = [AuditController]

@@ -28,7 +28,7 @@ class EnterpriseController(Controller):
         self,
         ctx: Context,
         principal: Principal,
-        region_code: Annotated[str | None, Parameter(pattern=r"^\d{6}$", description="行政区划（含下级）")] = None,
+        region_code: Annotated[str | None, Parameter(pattern=r"^\d{6}(\d{3})?$", description="行政区划（含下级）：六位或九位（乡镇）")] = None,
         industry: Industry | None = None,
         risk_level: RiskLevel | None = None,
         q: Annotated[str | None, Parameter(max_length=100, description="名称/信用代码/地址")] = None,

@@ -23,6 +23,7 @@ from core.enterprises.records import Enterprise
 from core.enterprises.service import create_in_session, update_in_session
 from core.enterprises.wire import EnterpriseIn, EnterprisePatch, ImportReport, ImportRowError
 from core.errors import AppError, InvalidInput, field_path_of
+from core.http.nul import refuse_nul
 from core.vocabulary import HIGH_RISK_FLAG_LABELS, INDUSTRY_LABELS, RISK_LEVEL_LABELS, SCALE_LABELS
 
 MAX_ROWS = 50_000
@@ -133,7 +134,9 @@ async def import_enterprises(ctx: Context, principal: Principal, filename: str, 
     errors: list[ImportRowError] = []
     for index, raw in enumerate(rows, start=2):
         try:
-            data = msgspec.convert(_normalise(raw), EnterpriseIn, strict=False)
+            values = _normalise(raw)
+            refuse_nul(values)  # PostgreSQL stores no U+0000: this row's error (core.http.nul)
+            data = msgspec.convert(values, EnterpriseIn, strict=False)
             async with ctx.db.write() as session:
                 existing = await _existing(session, data.uscc)
                 if existing is not None and principal.sees_enterprise(existing):

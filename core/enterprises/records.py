@@ -20,7 +20,7 @@ class Enterprise(SQLModel, table=True):
     name: str = Field(max_length=200, index=True)
     uscc: str = Field(sa_column=Column(String(18), unique=True, nullable=False))
     uscc_override_reason: str | None = Field(default=None, max_length=500)
-    region_code: str = Field(foreign_key="region.code", index=True, max_length=6)
+    region_code: str = Field(foreign_key="region.code", index=True, max_length=9)  # a county or a township
     grid_code: str | None = Field(default=None, foreign_key="grid.code", max_length=32)
     industries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     scale: str = Field(max_length=16)

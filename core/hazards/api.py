@@ -11,7 +11,8 @@ from core.access.scope import Principal
 from core.context import Context
 from core.hazards.queries import HazardFilter, list_hazards
 from core.hazards.service import create_hazard, get_hazard_detail, transition_hazard
-from core.hazards.wire import HazardDetailOut, HazardIn, HazardLevel, HazardOut, HazardStatus, TransitionIn
+from core.hazards.wire import HazardDetailOut, HazardIn, HazardLevel, HazardOut, HazardStatus, HazardStepOut, TransitionIn
+from core.ids import canonical_uuid
 from core.vocabulary import Industry
 from core.wire import Page
 
@@ -25,7 +26,7 @@ class HazardController(Controller):
         self,
         ctx: Context,
         principal: Principal,
-        region_code: Annotated[str | None, Parameter(pattern=r"^\d{6}$", description="行政区划（含下级）")] = None,
+        region_code: Annotated[str | None, Parameter(pattern=r"^\d{6}(\d{3})?$", description="行政区划（含下级）：六位或九位（乡镇）")] = None,
         industry: Industry | None = None,
         enterprise_id: Annotated[str | None, Parameter(max_length=36)] = None,
         level: HazardLevel | None = None,
@@ -36,6 +37,8 @@ class HazardController(Controller):
         page_size: Annotated[int, Parameter(ge=1, le=500)] = 50,
     ) -> Page[HazardOut]:
         """Hazards in the caller's scope, newest first."""
+        if enterprise_id is not None:
+            enterprise_id = canonical_uuid(enterprise_id) or enterprise_id
         filters = HazardFilter(region_code=region_code, industry=industry, enterprise_id=enterprise_id, level=level, status=status, overdue=overdue, listed=listed)
         return await list_hazards(ctx, principal, filters, page, page_size)
 
@@ -50,8 +53,9 @@ class HazardController(Controller):
         return await create_hazard(ctx, principal, data)
 
     @post("/{hazard_id:str}/transitions", operation_id="transitionHazard", status_code=200)
-    async def transition(self, ctx: Context, principal: Principal, hazard_id: str, data: TransitionIn) -> HazardOut:
-        """Take one lifecycle step; 409 lists the allowed steps when this one is not possible."""
+    async def transition(self, ctx: Context, principal: Principal, hazard_id: str, data: TransitionIn) -> HazardStepOut:
+        """Take one lifecycle step; 409 lists the allowed steps when this one is not possible, and
+        409 ``evidence_missing`` refuses to close a hazard whose rectification photos have not arrived."""
         return await transition_hazard(ctx, principal, hazard_id, data)
 
 

@@ -1,7 +1,8 @@
 """Listing hazards in the caller's scope with the filters supervisors use every day.
 
-``overdue`` is filtered on the derived condition (open and deadline before now), never on a stored
-flag, so a list is right even between two runs of the overdue job.
+``overdue`` is filtered on the derived condition (``core.hazards.deadlines.overdue_condition``: the
+enterprise missed its deadline), never on a stored flag, so a list is right even between two runs
+of the overdue job, and agrees with the ``overdue`` every hazard shows.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import and_, func, not_, or_
+from sqlalchemy import func, not_
 from sqlmodel import col, select
 
 from core.access.permissions import require
@@ -18,7 +19,8 @@ from core.access.scope import Principal
 from core.context import Context
 from core.enterprises.records import Enterprise, EnterpriseIndustry
 from core.errors import InvalidInput
-from core.hazards.records import OPEN_STATUSES, Hazard
+from core.hazards.deadlines import overdue_condition
+from core.hazards.records import Hazard
 from core.hazards.wire import HazardOut, hazard_out
 from core.regions.codes import subtree_prefix
 from core.wire import Page
@@ -36,11 +38,6 @@ class HazardFilter(msgspec.Struct, kw_only=True):
     status: str | None = None
     overdue: bool | None = None
     listed: bool | None = None
-
-
-def overdue_condition(now: datetime) -> Any:
-    """SQL: the hazard is open and its deadline has passed."""
-    return and_(col(Hazard.status).in_(OPEN_STATUSES), col(Hazard.deadline).is_not(None), col(Hazard.deadline) < now)
 
 
 def scoped_hazard_query(principal: Principal, *what: Any) -> Any:
@@ -65,7 +62,7 @@ def hazard_conditions(filters: HazardFilter, now: datetime) -> list[Any]:
         conditions.append(col(Hazard.status) == filters.status)
     if filters.overdue is not None:
         cond = overdue_condition(now)
-        conditions.append(cond if filters.overdue else or_(not_(cond), col(Hazard.deadline).is_(None)))
+        conditions.append(cond if filters.overdue else not_(cond))
     if filters.listed is not None:
         conditions.append(col(Hazard.listed_supervision) == filters.listed)
     return conditions

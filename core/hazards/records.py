@@ -33,7 +33,7 @@ class Hazard(SQLModel, table=True):
 
     id: str = Field(default_factory=new_id, sa_column=Column(String(36), primary_key=True))
     enterprise_id: str = Field(sa_column=Column(String(36), ForeignKey("enterprise.id"), nullable=False, index=True))
-    region_code: str = Field(sa_column=Column(String(6), nullable=False, index=True))
+    region_code: str = Field(sa_column=Column(String(9), nullable=False, index=True))
     industries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     submission_id: str | None = Field(default=None, max_length=36, index=True)
     checklist_id: str | None = Field(default=None, max_length=64)
@@ -54,6 +54,9 @@ class Hazard(SQLModel, table=True):
     listed_reason: str | None = Field(default=None, max_length=300)
     evidence: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     rectification_evidence: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # When the enterprise reported the fix for the current deadline (报告整改完成); None while it has
+    # not (a failed recheck clears it). Whether it came before the deadline decides overdue.
+    rectified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     overdue_marked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     version: int = 1

@@ -21,10 +21,12 @@ from core.access.scope import Principal
 from core.context import Context
 from core.enterprises.records import Enterprise
 from core.errors import Conflict, Forbidden, InvalidInput, not_found
+from core.hazards.notices import stage_hazard_notices
 from core.hazards.records import HAZARD_STATUS_LABELS, Hazard, HazardTransition
 from core.hazards.rules import CREATE_ROLES, Step, allowed_steps, step_for
-from core.hazards.wire import AllowedStep, HazardDetailOut, HazardIn, HazardOut, TransitionIn, hazard_out, transition_out
+from core.hazards.wire import AllowedStep, HazardDetailOut, HazardIn, HazardOut, HazardStepOut, TransitionIn, hazard_out, transition_out
 from core.ids import canonical_uuid, new_id
+from core.storage.attachment_files import missing_attachments
 from core.storage.audit_log import Actor, snapshot
 from core.storage.write_set import WriteSet
 from core.vocabulary import ROLE_LABELS
@@ -32,9 +34,23 @@ from core.vocabulary import ROLE_LABELS
 MAJOR_LISTED_REASON = "重大事故隐患，登记即挂牌督办"
 
 
+def id_taken(hazard_id: str) -> Conflict:
+    """The one answer for a client-chosen hazard id that is already taken.
+
+    Alike for a hazard the caller may see and one outside their scope, and naming nothing of the
+    hazard that has it (not even that it is a hazard): a 404 for the one and a 409 for the other
+    would tell which ids exist out of scope. The id is a random UUID the caller chose, so learning
+    that it is taken tells them only to make a new one (docs/sync.md, "Taken hazard ids")."""
+    return Conflict(
+        f"id {hazard_id} cannot be used: it is taken; generate a new one", f"编号 {hazard_id} 不能使用（已被占用），请重新生成编号",
+        field="id", code="id_in_use",
+    )
+
+
 async def load_visible_hazard(session: AsyncSession, principal: Principal, hazard_id: str) -> Hazard:
-    """The hazard if it exists and lies in the caller's scope, else the one 404."""
-    hazard = await session.get(Hazard, hazard_id)
+    """The hazard if it exists and lies in the caller's scope, else the one 404. The id in any
+    letter case: it is looked up in its canonical lower-case form."""
+    hazard = await session.get(Hazard, canonical_uuid(hazard_id) or hazard_id)
     if hazard is None:
         raise not_found("hazard", "隐患")
     enterprise = await session.get(Enterprise, hazard.enterprise_id)
@@ -151,8 +167,10 @@ async def stage_new_hazard(
 ) -> dict[str, Any]:
     """Validate a new hazard and stage it, with its history, in ``writes``; its column values.
 
-    A major hazard is put under listed supervision at once; a deadline orders rectification at
-    once. ``data.id`` (a tablet-made UUID) that is already taken raises ``Conflict(code="id_in_use")``.
+    A major hazard is put under listed supervision at once (and the people in scope are told); a
+    deadline orders rectification at once. A major hazard has no default deadline: its deadline is
+    the completion date of its 治理方案, given when rectification is ordered; a responsible person
+    and plan given without one are kept for that order. ``data.id`` (a tablet-made UUID) that is already taken raises ``Conflict(code="id_in_use")``.
     A caller staging many hazards passes the ``enterprise`` it loaded and ``ids_in_use`` (every
     tablet-made hazard id already stored or staged; this one is added) to save the reads.
     """
@@ -169,7 +187,7 @@ async def stage_new_hazard(
             raise InvalidInput("id must be a UUID", "隐患编号必须是UUID", field="id")
         taken = given in ids_in_use if ids_in_use is not None else await session.get(Hazard, given) is not None
         if taken:
-            raise Conflict(f"hazard id {given} is already in use", f"隐患编号 {given} 已被使用", field="id", code="id_in_use")
+            raise id_taken(given)
         hazard_id = given
     now = ctx.clock.now()
     order = None
@@ -187,8 +205,9 @@ async def stage_new_hazard(
         "submission_id": data.submission_id, "checklist_id": data.checklist_id, "checklist_version": data.checklist_version,
         "item_code": data.item_code, "level": data.level, "status": "reported", "description": data.description.strip(),
         "location": data.location, "found_at": data.found_at, "received_at": now, "reported_by": principal.user_id,
-        "deadline": None, "responsible_person": "", "rectification_plan": "", "listed_supervision": False, "listed_at": None,
-        "listed_reason": None, "evidence": list(data.evidence), "rectification_evidence": [], "overdue_marked_at": None,
+        "deadline": None, "responsible_person": (data.responsible_person or "").strip(), "rectification_plan": (data.rectification_plan or "").strip(),
+        "listed_supervision": False, "listed_at": None, "listed_reason": None, "evidence": list(data.evidence), "rectification_evidence": [],
+        "rectified_at": None, "overdue_marked_at": None,
         "closed_at": None, "version": 1, "created_at": now, "updated_at": now,
     }
     actor = principal.actor
@@ -196,6 +215,7 @@ async def stage_new_hazard(
     if data.level == "major":
         state.update(_listing_values(now, MAJOR_LISTED_REASON), version=state["version"] + 1)
         _stage_history(writes, state, actor=actor, action="listed_supervision", from_status=state["status"], at=now, reason=MAJOR_LISTED_REASON)
+        await stage_hazard_notices(session, writes, "listed", state, enterprise, at=now, reason=MAJOR_LISTED_REASON)
     if order is not None:
         before = snapshot(state)
         state.update(_order_values(data.deadline, data.responsible_person, data.rectification_plan), version=state["version"] + 1)
@@ -210,7 +230,9 @@ async def stage_new_hazard(
 
 
 def _order_values(deadline: datetime | None, responsible_person: str | None, plan: str | None) -> dict[str, Any]:
-    values: dict[str, Any] = {"status": "rectifying", "deadline": deadline, "responsible_person": (responsible_person or "").strip(), "overdue_marked_at": None}
+    values: dict[str, Any] = {
+        "status": "rectifying", "deadline": deadline, "responsible_person": (responsible_person or "").strip(), "rectified_at": None, "overdue_marked_at": None,
+    }
     if plan is not None and plan.strip():
         values["rectification_plan"] = plan.strip()
     return values
@@ -273,7 +295,7 @@ async def transition_in_session(
         )
     before = snapshot(hazard)
     from_status = hazard.status
-    extra = _apply_step(hazard, step, data, now)
+    extra = _apply_step(hazard, step, data, now, ctx.settings.data_dir)
     hazard.version += 1
     await append_history(
         session, ctx, hazard, actor=principal.actor, action=step.action, from_status=from_status,
@@ -282,15 +304,32 @@ async def transition_in_session(
     return hazard
 
 
-def _apply_step(hazard: Hazard, step: Step, data: TransitionIn, now: datetime) -> dict[str, Any]:
-    """Validate what ``step`` needs and change the hazard; returns the history entry's data."""
+def _require_evidence_arrived(data_dir: str, hazard: Hazard) -> None:
+    """A hazard is closed only on rectification evidence the server has: a report of rectification
+    is stored at once, its photos may follow from the tablet (``missing_attachments``), and until
+    every one of them arrived the report does not count, so the recheck cannot pass (409). A
+    failed recheck needs no photos of the fix and stays possible; so does a new report of
+    rectification with photos that do arrive, should the first ones be lost."""
+    missing = missing_attachments(data_dir, hazard.rectification_evidence)
+    if missing:
+        raise Conflict(
+            f"the rectification evidence has not all arrived ({len(missing)} of {len(set(hazard.rectification_evidence))} photos missing): "
+            "the hazard can be closed once they are uploaded",
+            f"整改证据照片尚未全部上传（缺 {len(missing)} 张），照片上传后方可复查销号",
+            field="rectification_evidence", code="evidence_missing", extra={"missing_attachments": missing},
+        )
+
+
+def _apply_step(hazard: Hazard, step: Step, data: TransitionIn, now: datetime, data_dir: str) -> dict[str, Any]:
+    """Validate what ``step`` needs and change the hazard; returns the history entry's data.
+    ``data_dir`` holds the attachments received (a recheck passes only on evidence that arrived)."""
     if data.recheck_passed is not None and step.action in ("recheck_passed", "recheck_failed"):
         if data.recheck_passed != (step.action == "recheck_passed"):
             raise InvalidInput("recheck_passed contradicts to_status", "复查结论与目标状态不一致", field="recheck_passed")
     if step.action == "order_rectification":
         _require_future(data.deadline, now)
         _require_text(data.responsible_person, "responsible_person", "the person responsible for rectification", "整改责任人")
-        if hazard.level == "major" and not (data.rectification_plan or "").strip():
+        if hazard.level == "major" and not (data.rectification_plan or hazard.rectification_plan).strip():  # the plan kept at registration serves
             _require_text(data.rectification_plan, "rectification_plan", "a major hazard needs a rectification plan", "重大隐患的整改方案")
         _apply_order(hazard, data.deadline, data.responsible_person, data.rectification_plan)
         return _deadline_data(hazard.deadline, hazard.responsible_person, hazard.rectification_plan)
@@ -298,9 +337,11 @@ def _apply_step(hazard: Hazard, step: Step, data: TransitionIn, now: datetime) -
         if not data.evidence:
             raise InvalidInput("evidence photos of the rectification are required", "必须上传整改完成的照片", field="evidence")
         hazard.status = "awaiting_recheck"
+        hazard.rectified_at = now  # before or after the deadline: what overdue is judged on (core.hazards.deadlines)
         hazard.rectification_evidence = [*hazard.rectification_evidence, *[e for e in data.evidence if e not in hazard.rectification_evidence]]
         return {}
     if step.action == "recheck_passed":
+        _require_evidence_arrived(data_dir, hazard)
         hazard.status = "closed"
         hazard.closed_at = now
         return {"recheck_passed": True}
@@ -314,6 +355,7 @@ def _apply_step(hazard: Hazard, step: Step, data: TransitionIn, now: datetime) -
             hazard.responsible_person = data.responsible_person.strip()
         if data.rectification_plan and data.rectification_plan.strip():
             hazard.rectification_plan = data.rectification_plan.strip()
+        hazard.rectified_at = None  # a new deadline, judged afresh
         hazard.overdue_marked_at = None
         return {"recheck_passed": False, **_deadline_data(hazard.deadline, hazard.responsible_person, hazard.rectification_plan, previous)}
     if step.action == "extend_deadline":
@@ -332,11 +374,13 @@ async def create_hazard(ctx: Context, principal: Principal, data: HazardIn) -> H
     return hazard_out(hazard, ctx.clock.now())
 
 
-async def transition_hazard(ctx: Context, principal: Principal, hazard_id: str, data: TransitionIn) -> HazardOut:
-    """Take one lifecycle step in its own transaction."""
+async def transition_hazard(ctx: Context, principal: Principal, hazard_id: str, data: TransitionIn) -> HazardStepOut:
+    """Take one lifecycle step in its own transaction; the answer names the step's evidence photos
+    not received yet (stored all the same: upload them)."""
     async with ctx.db.write() as session:
         hazard = await transition_in_session(session, ctx, principal, hazard_id, data)
-    return hazard_out(hazard, ctx.clock.now())
+    out = hazard_out(hazard, ctx.clock.now())
+    return HazardStepOut(**msgspec.structs.asdict(out), missing_attachments=missing_attachments(ctx.settings.data_dir, list(data.evidence)))
 
 
 async def get_hazard_detail(ctx: Context, principal: Principal, hazard_id: str) -> HazardDetailOut:
@@ -345,7 +389,7 @@ async def get_hazard_detail(ctx: Context, principal: Principal, hazard_id: str) 
         hazard = await load_visible_hazard(session, principal, hazard_id)
         history = (
             await session.exec(
-                select(HazardTransition).where(col(HazardTransition.hazard_id) == hazard_id).order_by(col(HazardTransition.resulting_version), col(HazardTransition.at))
+                select(HazardTransition).where(col(HazardTransition.hazard_id) == hazard.id).order_by(col(HazardTransition.resulting_version), col(HazardTransition.at))
             )
         ).all()
     allowed = [AllowedStep(action=s.action, to_status=s.to_status, label_zh=s.label_zh) for s in allowed_steps(hazard.status, principal.role)]

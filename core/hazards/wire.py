@@ -9,12 +9,19 @@ import msgspec
 
 from core.hazards.deadlines import is_overdue, overdue_days
 from core.hazards.records import Hazard, HazardTransition
+from core.ids import canonical_uuid
+from core.wire import check_instants
 
 HazardLevel = Literal["general", "major"]
 HazardStatus = Literal["reported", "rectifying", "awaiting_recheck", "closed"]
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$", description="附件（照片）的 SHA-256")]
 AwareDateTime = Annotated[datetime, msgspec.Meta(tz=True)]
 Evidence = Annotated[list[Sha256], msgspec.Meta(max_length=50)]
+# ``hazard.version`` is a 32-bit INTEGER column: a larger version names none, and PostgreSQL would
+# refuse to even compare with it (a tablet's update kept as a conflict stores it). A version below
+# 1 is merely stale (409), as it always was through the API; a tablet's update names a real one.
+MAX_VERSION = 2**31 - 1
+HazardVersion = Annotated[int, msgspec.Meta(ge=1, le=MAX_VERSION, description="隐患版本号")]
 
 
 class HazardIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -35,6 +42,15 @@ class HazardIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     responsible_person: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     rectification_plan: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
     evidence: Evidence = msgspec.field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Ids in canonical lower case: the one spelling stored and looked up.
+        self.enterprise_id = canonical_uuid(self.enterprise_id) or self.enterprise_id
+        if self.id is not None:
+            self.id = canonical_uuid(self.id) or self.id
+        if self.submission_id is not None:
+            self.submission_id = canonical_uuid(self.submission_id) or self.submission_id
+        check_instants(self, "found_at", "deadline")
 
 
 class TransitionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -58,7 +74,10 @@ class TransitionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     rectification_plan: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
     evidence: Evidence = msgspec.field(default_factory=list)
     recheck_passed: bool | None = None
-    base_version: int | None = None
+    base_version: Annotated[int, msgspec.Meta(ge=-MAX_VERSION, le=MAX_VERSION)] | None = None
+
+    def __post_init__(self) -> None:
+        check_instants(self, "deadline")
 
 
 class HazardOut(msgspec.Struct, kw_only=True):
@@ -87,12 +106,20 @@ class HazardOut(msgspec.Struct, kw_only=True):
     listed_reason: str | None
     evidence: list[str]
     rectification_evidence: list[str]
+    rectified_at: datetime | None = None  # when the fix was reported: after the deadline, it stays overdue until the recheck
     closed_at: datetime | None
     overdue: bool
     overdue_days: int
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class HazardStepOut(HazardOut, kw_only=True):
+    """A hazard after a lifecycle step, with the step's evidence photos the server has not received
+    yet (``missing_attachments``: upload them; a hazard closes only on evidence that arrived)."""
+
+    missing_attachments: list[str] = msgspec.field(default_factory=list)
 
 
 class TransitionOut(msgspec.Struct, kw_only=True):

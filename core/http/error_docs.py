@@ -4,12 +4,11 @@ Litestar documents a 400 as its own ``{status_code, detail, extra}``, but ``core
 renders every error as ``{code, message, message_zh?, field?, …}``. ``document_errors`` rewrites
 each declared 4xx/5xx response to that body and adds it as the ``default`` response, so clients
 (and the schemathesis tests) can rely on the document for every status, not only for success.
+``core.http.openapi_document`` applies it when the document is built.
 """
 
 from __future__ import annotations
 
-from litestar import Litestar
-from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Reference, Schema
 
 ERROR_BODY = "ErrorBody"
@@ -53,24 +52,3 @@ def document_errors(openapi: OpenAPI) -> OpenAPI:
                     operation.responses[status] = _error_response(response.description or "Error")
             operation.responses["default"] = _error_response("Error (错误): any status not listed above")
     return openapi
-
-
-class _ErrorDocumentingOpenAPIPlugin(OpenAPIPlugin):
-    """Litestar's OpenAPI plugin, applying ``document_errors`` to the document it builds."""
-
-    __slots__ = ()
-
-    def _build_openapi(self) -> OpenAPI:
-        return document_errors(super()._build_openapi())
-
-
-def document_errors_when_built(app: Litestar) -> None:
-    """Apply ``document_errors`` when the app first builds its OpenAPI document.
-
-    The document is built lazily (on the first request for it, after plugins have added routes at
-    start-up) and cached. Building it eagerly cost about a second per app, and most apps — every
-    test's — never serve it. Litestar creates its OpenAPI plugin itself and looks it up by exact
-    type, so the instance's class is switched to a subclass that adds no state (pinned litestar<3).
-    """
-    plugin = app.plugins.get(OpenAPIPlugin)
-    plugin.__class__ = _ErrorDocumentingOpenAPIPlugin

@@ -36,7 +36,7 @@ class Inspection(SQLModel, table=True):
     assignment_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True, index=True))
     submission_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True, unique=True))
     inspected_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
-    region_code: str = Field(sa_column=Column(String(6), nullable=False, index=True))
+    region_code: str = Field(sa_column=Column(String(9), nullable=False, index=True))
     industries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 

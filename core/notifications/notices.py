@@ -1,7 +1,8 @@
 """通知 (notifications): reminders and alerts users and tablets read in the app (no e-mail).
 
 A notification goes to one user (``user_id``) or to everyone of one enterprise (``enterprise_id``
-with no user). ``dedup_key`` is unique: a job that runs twice cannot notify twice.
+with no user). ``dedup_key`` is unique: a job that runs twice cannot notify twice. Who hears about
+a hazard is decided in ``core.hazards.notices`` (one notification per user, so nobody hears twice).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from core.errors import not_found
 from core.ids import new_id
 from core.storage.changes import record_change
 from core.storage.db_types import UTCDateTime
+from core.storage.write_set import WriteSet
 
 
 class Notification(SQLModel, table=True):
@@ -77,6 +79,37 @@ async def notify(
     session.add(item)
     await record_change(session, entity="notification", entity_id=item.id, at=now, enterprise_id=enterprise_id, user_id=user_id)
     return True
+
+
+def stage_notification(
+    writes: WriteSet,
+    *,
+    dedup_key: str,
+    kind: str,
+    title: str,
+    body: str = "",
+    user_id: str | None = None,
+    enterprise_id: str | None = None,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    at: datetime,
+) -> str:
+    """Stage what ``notify`` adds, for a caller writing through a ``WriteSet`` (a push registering a
+    major hazard); the caller has made sure ``dedup_key`` is not taken. The new notification's id."""
+    row = {
+        "id": new_id(), "dedup_key": dedup_key, "user_id": user_id, "enterprise_id": enterprise_id, "kind": kind, "title": title,
+        "body": body, "entity": entity, "entity_id": entity_id, "created_at": at, "read_at": None,
+    }
+    writes.insert(Notification, row)
+    writes.change(entity="notification", entity_id=row["id"], at=at, enterprise_id=enterprise_id, user_id=user_id)
+    return row["id"]
+
+
+async def taken_keys(session: AsyncSession, keys: list[str]) -> set[str]:
+    """Which of ``keys`` already name a notification."""
+    if not keys:
+        return set()
+    return set((await session.exec(select(Notification.dedup_key).where(col(Notification.dedup_key).in_(keys)))).all())
 
 
 def _mine(principal: Principal) -> object:

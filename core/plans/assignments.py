@@ -31,7 +31,7 @@ class Assignment(SQLModel, table=True):
     draw_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True, index=True))
     enterprise_id: str = Field(sa_column=Column(String(36), ForeignKey("enterprise.id"), nullable=False, index=True))
     inspector_id: str = Field(sa_column=Column(String(36), ForeignKey("app_user.id"), nullable=False, index=True))
-    region_code: str = Field(max_length=6)
+    region_code: str = Field(max_length=9)
     industries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     due_from: date = Field(index=True)
     due_until: date

@@ -27,7 +27,7 @@ class DrawIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A spot check to draw: how many enterprises, how many inspectors each, when; ``seed`` optional."""
 
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    region_code: Annotated[str, msgspec.Meta(pattern=r"^\d{6}$")]
+    region_code: Annotated[str, msgspec.Meta(pattern=r"^\d{6}(\d{3})?$")]  # a county or a township
     industries: Annotated[list[Industry], msgspec.Meta(min_length=1, max_length=10)]
     enterprise_count: Annotated[int, msgspec.Meta(ge=1, le=1000)]
     due_from: date

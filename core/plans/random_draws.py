@@ -26,7 +26,7 @@ class RandomDraw(SQLModel, table=True):
     id: str = Field(default_factory=new_id, sa_column=Column(String(36), primary_key=True))
     title: str = Field(max_length=200)
     seed: str = Field(max_length=64)
-    region_code: str = Field(max_length=6)
+    region_code: str = Field(max_length=9)
     industries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     enterprise_count: int
     inspectors_per_enterprise: int

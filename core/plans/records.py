@@ -28,7 +28,7 @@ class InspectionPlan(SQLModel, table=True):
     id: str = Field(default_factory=new_id, sa_column=Column(String(36), primary_key=True))
     year: int = Field(index=True)
     title: str = Field(max_length=200)
-    region_code: str = Field(max_length=6, index=True)
+    region_code: str = Field(max_length=9, index=True)  # a county or a township (nine digits)
     industries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     frequencies: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     active: bool = True

@@ -1,7 +1,9 @@
 """Annual plans: creating them, generating their dated assignments, and measuring coverage.
 
 Generation is idempotent (each slot has a ``slot_key``) and can be limited to periods starting by a
-date, which is how the scheduler hands out the coming period's work. Every active enterprise in
+date, which is how the scheduler hands out the coming period's work. It starts from today: a window
+that ended before today (China time) is never generated, so a plan made in December gets December's
+work, not the year's past months on every tablet; the current window is generated. Every active enterprise in
 scope gets its slots; one with no eligible inspector (none whose scope covers it, or all tied to it)
 is reported as uncovered rather than silently skipped.
 """
@@ -43,7 +45,7 @@ class PlanIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     year: Annotated[int, msgspec.Meta(ge=2000, le=2100)]
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    region_code: Annotated[str, msgspec.Meta(pattern=r"^\d{6}$")]
+    region_code: Annotated[str, msgspec.Meta(pattern=r"^\d{6}(\d{3})?$")]  # a county or a township
     industries: Annotated[list[Industry], msgspec.Meta(min_length=1, max_length=10)]
     frequencies: dict[RiskKey, Frequency] = msgspec.field(default_factory=dict)
 
@@ -229,12 +231,14 @@ async def add_assignment(session: AsyncSession, ctx: Context, assignment: Assign
 
 
 async def generate_in_session(session: AsyncSession, ctx: Context, plan: InspectionPlan, actor: Actor, through: date | None = None) -> GenerateResult:
-    """Create the plan's missing assignments whose window starts on or before ``through`` (all by default).
+    """Create the plan's missing assignments whose window starts on or before ``through`` (all by
+    default) and ends today or later (local date): past windows are not work anyone can do now.
 
     Each enterprise's inspector is the eligible one with the fewest assignments in this plan so
     far (ties broken by id), so work is spread evenly and the result is deterministic.
     """
     now = ctx.clock.now()
+    today = local_date(now)
     enterprises = await enterprises_in_scope(session, plan.region_code, plan.industries)
     inspectors = await active_inspectors(session)
     ties = await tied_pairs(session, [e.id for e in enterprises])
@@ -251,7 +255,7 @@ async def generate_in_session(session: AsyncSession, ctx: Context, plan: Inspect
             uncovered.append(UncoveredEnterprise(enterprise_id=enterprise.id, name=enterprise.name, reason="没有管辖范围覆盖该企业且无回避关系的检查人员"))
             continue
         for due_from, due_until in periods(plan.year, plan_months(plan, enterprise.risk_level)):
-            if through is not None and due_from > through:
+            if (through is not None and due_from > through) or due_until < today:
                 continue
             key = f"plan:{plan.id}:{enterprise.id}:{due_from.isoformat()}"
             if key in existing_keys:

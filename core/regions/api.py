@@ -12,10 +12,13 @@ from core.access.permissions import require
 from core.access.scope import Principal
 from core.context import Context
 from core.errors import Conflict, InvalidInput, not_found
+from core.regions.codes import REGION_CODE_PATTERN
 from core.regions.records import Grid, Region
 from core.regions.wire import GridIn, GridOut, RegionOut
 from core.storage.audit_log import append_audit, snapshot
 from core.wire import to_out
+
+GRID_LEVELS = ("county", "township")  # a grid is the smallest area: below a county, or below one of its townships
 
 
 class RegionController(Controller):
@@ -24,7 +27,7 @@ class RegionController(Controller):
 
     @get("/", operation_id="listRegions")
     async def list(
-        self, ctx: Context, principal: Principal, parent_code: Annotated[str | None, Parameter(pattern=r"^\d{6}$")] = None
+        self, ctx: Context, principal: Principal, parent_code: Annotated[str | None, Parameter(pattern=REGION_CODE_PATTERN, description="上级区划：县级代码列出其乡镇、街道")] = None
     ) -> list[RegionOut]:
         """Top-level regions, or the children of ``parent_code``."""
         require(principal.role, "region.read")
@@ -35,7 +38,7 @@ class RegionController(Controller):
 
     @get("/{code:str}/grids", operation_id="listGrids")
     async def grids(self, ctx: Context, principal: Principal, code: str) -> list[GridOut]:
-        """Grids of a county."""
+        """Grids of a county or a township."""
         require(principal.role, "region.read")
         async with ctx.db.read() as session:
             if await session.get(Region, code) is None:
@@ -45,13 +48,15 @@ class RegionController(Controller):
 
     @post("/grids", operation_id="createGrid")
     async def create_grid(self, ctx: Context, principal: Principal, data: GridIn) -> GridOut:
-        """Add a grid below a county (admin)."""
+        """Add a grid below a county or a township (admin)."""
         require(principal.role, "grid.write")
         now = ctx.clock.now()
         async with ctx.db.write() as session:
             region = await session.get(Region, data.region_code)
-            if region is None or region.level != "county":
-                raise InvalidInput("grids belong to a county-level region", "网格只能设在县级行政区划下", field="region_code")
+            if region is None or region.level not in GRID_LEVELS:
+                raise InvalidInput(
+                    "grids belong to a county-level region or a township", "网格只能设在县级行政区划或乡镇（街道）下", field="region_code",
+                )
             if await session.get(Grid, data.code) is not None:
                 raise Conflict(f"grid {data.code} exists", f"网格编码 {data.code} 已存在", field="code")
             grid = Grid(**{f: getattr(data, f) for f in data.__struct_fields__})

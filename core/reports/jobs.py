@@ -11,7 +11,11 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from core.access.scope import Principal
 from core.context import Context
+from core.enterprises.records import Enterprise
+from core.hazards.deadlines import is_overdue
+from core.hazards.queries import scoped_hazard_query
 from core.hazards.records import Hazard
 from core.inspections.records import Inspection
 from core.local_time import LOCAL_TZ, month_bounds, quarter_bounds
@@ -38,11 +42,23 @@ def previous_quarter(now: datetime) -> tuple[str, datetime, datetime]:
     return f"{year}-Q{quarter}", start, end
 
 
-async def compute_cells(ctx: Context, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    """Counts for [start, end) by (region, industries, level); inspection counts have level None."""
+def _hazards(principal: Principal | None) -> Any:
+    return select(Hazard) if principal is None else scoped_hazard_query(principal)
+
+
+def _inspections(principal: Principal | None) -> Any:
+    if principal is None:
+        return select(Inspection)
+    joined = col(Enterprise.id) == col(Inspection.enterprise_id)
+    return select(Inspection).join(Enterprise, joined).where(*principal.enterprise_conditions())
+
+
+async def compute_cells(ctx: Context, start: datetime, end: datetime, principal: Principal | None = None) -> list[dict[str, Any]]:
+    """Counts for [start, end) by (region, industries, level); inspection counts have level None.
+    With ``principal``, only the hazards and inspections of enterprises in that caller's scope."""
     async with ctx.db.read() as session:
-        hazards = (await session.exec(select(Hazard).where(col(Hazard.received_at) < end))).all()
-        inspections = (await session.exec(select(Inspection).where(col(Inspection.inspected_at) >= start, col(Inspection.inspected_at) < end))).all()
+        hazards = (await session.exec(_hazards(principal).where(col(Hazard.received_at) < end))).all()
+        inspections = (await session.exec(_inspections(principal).where(col(Inspection.inspected_at) >= start, col(Inspection.inspected_at) < end))).all()
     cells: dict[tuple[str, tuple[str, ...], str | None], dict[str, int]] = defaultdict(lambda: dict.fromkeys(CELL_METRICS, 0))
     for h in hazards:
         cell = cells[(h.region_code, tuple(sorted(h.industries)), h.level)]
@@ -54,7 +70,7 @@ async def compute_cells(ctx: Context, start: datetime, end: datetime) -> list[di
         open_at_end = h.closed_at is None or h.closed_at >= end
         if open_at_end:
             cell["open_at_end"] += 1
-            cell["overdue_at_end"] += h.deadline is not None and h.deadline < end
+            cell["overdue_at_end"] += is_overdue(h, end)  # the enterprise had missed the deadline by then
             cell["listed_at_end"] += h.listed_at is not None and h.listed_at < end
     for i in inspections:
         cells[(i.region_code, tuple(sorted(i.industries)), None)]["inspections"] += 1

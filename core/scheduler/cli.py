@@ -28,7 +28,7 @@ def register_jobs(cli: click.Group, build_context: Callable[..., Context]) -> No
 
     @jobs.command("run")
     @click.argument("name", type=click.Choice(sorted(JOBS)))
-    @click.option("--force", is_flag=True, help="Run again even if this period's run is done (safe: jobs are idempotent).")
+    @click.option("--force", is_flag=True, help="Run again even if this period's run is done (safe: jobs are idempotent; report snapshots are rebuilt).")
     def run(name: str, force: bool) -> None:
         """Run one job now for the current period."""
         outcome = run_with_context(build_context, lambda ctx: run_job(ctx, name, force=force))

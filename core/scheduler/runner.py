@@ -111,7 +111,7 @@ async def run_job(ctx: Context, name: str, *, force: bool = False, instance: str
         if run is None:
             return JobOutcome(job=name, period=period, status="skipped", reason=reason)
         try:
-            result = await spec.run(ctx, now)
+            result = await (spec.rerun if force and spec.rerun is not None else spec.run)(ctx, now)
         except Exception as exc:
             log.exception("job %s failed for period %s", name, period)
             await _finish(ctx, run.id, "failed", {}, f"{type(exc).__name__}: {exc}"[:2000])

@@ -30,14 +30,14 @@ class Change(SQLModel, table=True):
     entity: str = Field(sa_column=Column(String(32), nullable=False, index=True))
     entity_id: str = Field(sa_column=Column(String(128), nullable=False, index=True))
     op: str = Field(max_length=8)
-    region_code: str | None = Field(default=None, max_length=6)
+    region_code: str | None = Field(default=None, max_length=9)
     industries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     enterprise_id: str | None = Field(default=None, max_length=36, index=True)
     user_id: str | None = Field(default=None, max_length=36, index=True)
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     # The scope the record had before this change, when it moved (region/industries changed), so a
     # pull can send a tombstone to users who saw the old state but may not see the new one.
-    prev_region_code: str | None = Field(default=None, max_length=6)
+    prev_region_code: str | None = Field(default=None, max_length=9)
     prev_industries: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 

@@ -3,7 +3,8 @@
 Score = earned / applicable × 100, where a not-applicable item leaves the applicable total and an
 item's deductions stop at its points. Every item must be assessed: the record states the finding
 for each item, so silence is an input error, never full marks. A triggered veto item makes the
-result 不合格 whatever the score.
+result 不合格 whatever the score. A veto item with a ``trigger`` is also triggered by the facts the
+server supplies (``enterprise_facts``): an open listed major hazard (挂牌督办) is a veto.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated
 
 import msgspec
 
-from plugins.evaluator import Deduction, EvaluationInputError, EvaluationResult, Veto, fmt, round2
+from plugins.evaluator import Deduction, EnterpriseFacts, EvaluationInputError, EvaluationResult, Veto, fmt, round2
 
 from .standard import Standard
 
@@ -41,10 +42,14 @@ class VetoFinding(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, froz
 
 
 class DualPreventionInput(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=True):
-    """Findings for every item of the standard, keyed by item code, and triggered veto items."""
+    """Findings for every item of the standard, keyed by item code, and triggered veto items.
+
+    ``enterprise_facts`` is filled by the server from its own records (never by the client).
+    """
 
     items: dict[str, ItemFinding]
     vetoes: list[VetoFinding] = msgspec.field(default_factory=list)
+    enterprise_facts: EnterpriseFacts | None = None
 
 
 def _item_field(code: str, rest: str = "") -> str:
@@ -61,6 +66,7 @@ class DualPreventionEvaluator:
         self.id = standard.id
         self.title = standard.title
         self.version = standard.version
+        self.scale = standard.scale  # the host refuses an enterprise of the other scale
 
     def evaluate(self, input: DualPreventionInput) -> EvaluationResult:
         """Score every item, apply vetoes, grade the percent (rounded to 2 decimals)."""
@@ -145,6 +151,7 @@ class DualPreventionEvaluator:
                 )
             reason = veto.text + (f"（{found.note}）" if found.note else "")
             vetoes.append(Veto(item=veto.code, reason=reason))
+        vetoes += self._triggered(input.enterprise_facts, {v.item for v in vetoes})
         percent = round2(earned / applicable * 100)
         band = next(b for b in std.grades if percent >= b.min)
         if vetoes:
@@ -178,6 +185,16 @@ class DualPreventionEvaluator:
                 "items": per_item,
             },
         )
+
+    def _triggered(self, facts: EnterpriseFacts | None, already: set[str]) -> list[Veto]:
+        """Veto items the server's records trigger (an assessor's own finding of one stands)."""
+        listed = facts.open_listed_major_hazards if facts is not None else []
+        out = []
+        for veto in self.standard.vetoes:
+            if veto.trigger == "open_listed_major_hazard" and listed and veto.code not in already:
+                ids = "、".join(listed)
+                out.append(Veto(item=veto.code, reason=f"{veto.text}（系统记录：挂牌督办的重大事故隐患 {len(listed)} 项未销号：{ids}）"))
+        return out
 
     def _explain(
         self,

@@ -49,10 +49,16 @@ class Element(_Strict):
 
 
 class VetoItem(_Strict):
-    """否决项: when triggered the result is 不合格 whatever the score."""
+    """否决项: when triggered the result is 不合格 whatever the score.
+
+    ``trigger`` names a fact of the server's own records that triggers it without an assessor
+    saying so: ``open_listed_major_hazard`` (the enterprise has an open major hazard under listed
+    supervision, 挂牌督办). At most one veto item of a standard may carry each trigger.
+    """
 
     code: Code
     text: str
+    trigger: Literal["open_listed_major_hazard"] | None = None
 
 
 class GradeBand(_Strict):
@@ -111,6 +117,9 @@ def check_standard(standard: Standard) -> None:
     veto_codes = [veto.code for veto in standard.vetoes]
     if len(set(veto_codes)) != len(veto_codes) or set(veto_codes) & codes:
         raise StandardError("vetoes: veto codes must be unique and differ from item codes")
+    triggers = [veto.trigger for veto in standard.vetoes if veto.trigger]
+    if len(set(triggers)) != len(triggers):
+        raise StandardError("vetoes: at most one veto item per trigger")
     bounds = [band.min for band in standard.grades]
     if not bounds or bounds != sorted(set(bounds), reverse=True) or bounds[-1] != 0:
         raise StandardError("grades: bounds must fall strictly from the highest and end at 0")

@@ -13,7 +13,8 @@ from core.context import Context
 from core.enterprises.wire import EnterpriseOut
 from core.wire import Page
 from plugins.evaluations.service import MAX_PAGE_SIZE, get_evaluation, list_evaluations, list_evaluators, run_evaluation, set_risk_level
-from plugins.evaluations.wire import EvaluationIn, EvaluationOut, EvaluatorOut, RiskLevelIn
+from plugins.evaluations.standards import evaluator_standard
+from plugins.evaluations.wire import EvaluationIn, EvaluationOut, EvaluatorOut, RiskLevelIn, StandardOut
 
 
 class EvaluatorController(Controller):
@@ -24,6 +25,13 @@ class EvaluatorController(Controller):
     async def list(self, state: State, principal: Principal) -> list[EvaluatorOut]:
         """Every evaluator of every plugin: id, title, version, plugin and its input's JSON schema."""
         return list_evaluators(state.plugins, principal)
+
+    @get("/{evaluator_id:str}/standard", operation_id="getEvaluatorStandard")
+    async def standard(self, state: State, principal: Principal, evaluator_id: str) -> StandardOut:
+        """The standard an evaluator scores by: elements, items with points and deduction rule codes,
+        veto items (with the server record that triggers one by itself), pass line and grades.
+        404 (``evaluator``) for an unknown evaluator or one without a standard (e.g. ``risk.lec``)."""
+        return evaluator_standard(state.plugins, principal, evaluator_id)
 
 
 class EvaluationController(Controller):

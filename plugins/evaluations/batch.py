@@ -133,7 +133,7 @@ async def _rescore_one(ctx: Context, registry: PluginRegistry, evaluator: Any, e
     latest = await latest_evaluation(ctx, enterprise_id, evaluator.id)
     if latest is None:
         return None
-    prepared = await prepare(ctx, evaluator.id, latest.input)
+    prepared = await prepare(ctx, evaluator, latest.input, enterprise_id=enterprise_id)
     result = score(registry, evaluator, prepared.evaluated)
     if latest.evaluator_version == evaluator.version and msgspec.to_builtins(result) == latest.result:
         return "unchanged"

@@ -14,7 +14,7 @@ from core.vocabulary import INDUSTRIES
 from plugins.evaluations.batch import BatchSummary, UnknownEvaluator, rescore
 from plugins.registry import PluginRegistry
 
-REGION = re.compile(r"^\d{6}$")
+REGION = re.compile(r"^\d{6}(\d{3})?$")  # a GB/T 2260 code or a nine-digit township
 
 
 def make_evaluate_command(
@@ -37,7 +37,7 @@ def make_evaluate_command(
         if not all_enterprises:
             raise click.UsageError("give --all (optionally narrowed by --region and --industry) 请指定 --all")
         if region_code is not None and not REGION.match(region_code):
-            raise click.BadParameter("a 6-digit region code 应为6位行政区划代码", param_hint="--region")
+            raise click.BadParameter("a 6- or 9-digit region code 应为6位或9位（乡镇）行政区划代码", param_hint="--region")
 
         async def work(ctx: Context) -> BatchSummary:
             registry = load_registry(ctx.settings)

@@ -7,8 +7,10 @@ hash), so the batch can resolve it again and get the same data.
 
 * ``checklist.score`` accepts ``{checklist_id, checklist_version, content_hash?, answers}``: the
   pinned, published checklist version is read from checklist storage.
-* ``submission_id`` (scoring a tablet's stored submission) is resolved in
-  :func:`resolve_submission`; submissions are not stored yet, so it is refused there for now.
+* ``checklist.score`` accepts ``{submission_id}``: a tablet's stored submission, scored on the
+  version it pinned (``plugins.evaluations.submissions``).
+* An evaluator whose input declares ``enterprise_facts`` gets the server's own records about the
+  enterprise put there (``plugins.evaluations.facts``).
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ import msgspec
 from checklists.versions import get_version
 from core.context import Context
 from core.errors import Conflict, InvalidInput, NotFound
+from plugins.evaluations.facts import enterprise_facts, wants_facts, with_facts
+from plugins.evaluations.submissions import CHECKLIST_SCORE, SubmissionReference, resolve_submission
 from plugins.evaluator import decode_input
-
-CHECKLIST_SCORE = "checklist.score"
 
 
 class ChecklistReference(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -43,19 +45,25 @@ class PreparedInput(msgspec.Struct, frozen=True):
     evaluated: dict[str, Any]
 
 
-REFERENCE_TYPES: dict[str, type[msgspec.Struct]] = {CHECKLIST_SCORE: ChecklistReference}
+# The forms of reference an evaluator accepts instead of its data (shown as ``input_reference_schema``).
+REFERENCE_TYPES: dict[str, tuple[type[msgspec.Struct], ...]] = {CHECKLIST_SCORE: (ChecklistReference, SubmissionReference)}
 
 
-async def prepare_input(ctx: Context, evaluator_id: str, data: dict[str, Any]) -> PreparedInput:
-    """Resolve any reference in ``data``; plain inputs pass through unchanged.
+async def prepare_input(ctx: Context, evaluator: Any, data: dict[str, Any], *, enterprise_id: str) -> PreparedInput:
+    """Resolve any reference in ``data`` and add the facts the evaluator asks for; plain inputs
+    of evaluators that ask for none pass through unchanged.
 
     Raises ``InvalidInput`` (field relative to the input) for a malformed or unknown reference and
     ``Conflict`` when a pinned content hash does not match the stored version.
     """
+    evaluator_id = evaluator.id
     if "submission_id" in data:
-        return await resolve_submission(ctx, evaluator_id, data)
+        stored, evaluated = await resolve_submission(ctx, evaluator_id, enterprise_id, data)
+        return PreparedInput(stored=stored, evaluated=evaluated)
     if evaluator_id == CHECKLIST_SCORE and "checklist_id" in data:
         return await resolve_checklist(ctx, data)
+    if wants_facts(evaluator):
+        data = with_facts(data, await enterprise_facts(ctx, enterprise_id))
     return PreparedInput(stored=data, evaluated=data)
 
 
@@ -86,18 +94,3 @@ async def resolve_checklist(ctx: Context, data: dict[str, Any]) -> PreparedInput
     }
     definition = msgspec.json.decode(row.content)
     return PreparedInput(stored=stored, evaluated={"checklist": definition, "answers": reference.answers})
-
-
-async def resolve_submission(ctx: Context, evaluator_id: str, data: dict[str, Any]) -> PreparedInput:
-    """Score a stored submission by its id: the place sync's submissions will be read from.
-
-    Submissions are not stored by this server version, so a reference to one is refused with a
-    clear message rather than guessed at.
-    """
-    raise InvalidInput(
-        "scoring a stored submission by submission_id is not available in this version; "
-        "send checklist_id, checklist_version and answers",
-        "本版本暂不支持按 submission_id 评分已提交的检查记录，请提交 checklist_id、checklist_version 和 answers",
-        field="submission_id",
-        code="submission_reference_unsupported",
-    )

@@ -55,7 +55,7 @@ def list_evaluators(registry: PluginRegistry, principal: Principal) -> list[Eval
     for evaluator_id in sorted(registry.evaluators):
         contributed = registry.evaluators[evaluator_id]
         evaluator = contributed.evaluator
-        reference = REFERENCE_TYPES.get(evaluator_id)
+        references = REFERENCE_TYPES.get(evaluator_id)
         out.append(
             EvaluatorOut(
                 id=evaluator.id,
@@ -63,10 +63,16 @@ def list_evaluators(registry: PluginRegistry, principal: Principal) -> list[Eval
                 version=evaluator.version,
                 plugin=contributed.plugin,
                 input_schema=msgspec.json.schema(evaluator.input_type),
-                input_reference_schema=msgspec.json.schema(reference) if reference else None,
+                input_reference_schema=reference_schema(references) if references else None,
             )
         )
     return out
+
+
+def reference_schema(references: tuple[type[msgspec.Struct], ...]) -> dict[str, Any]:
+    """One JSON schema accepting any of the reference forms (``anyOf``, shared ``$defs``)."""
+    schemas, definitions = msgspec.json.schema_components(references)
+    return {"anyOf": list(schemas), "$defs": definitions}
 
 
 def find_evaluator(registry: PluginRegistry, evaluator_id: str) -> Any:
@@ -192,10 +198,35 @@ def evaluation_out(row: Evaluation) -> EvaluationOut:
     )
 
 
-async def prepare(ctx: Context, evaluator_id: str, data: dict[str, Any]) -> PreparedInput:
-    """Resolve references; errors name their field as a path in the request body."""
+SCALE_LABELS = {"large_medium": "大中型", "small_micro": "小微型"}
+
+
+async def check_scale(ctx: Context, evaluator: Any, enterprise_id: str) -> None:
+    """400 naming ``standard`` when the evaluator's standard is for the other enterprise scale
+    (the 大中型 standard for a 小微型 enterprise, or the reverse); evaluators without ``scale`` pass."""
+    scale = getattr(evaluator, "scale", None)
+    if scale is None:
+        return
+    async with ctx.db.read() as session:
+        enterprise = await session.get(Enterprise, enterprise_id)
+    if enterprise is None or enterprise.scale == scale:
+        return
+    fitting = SCALE_LABELS.get(enterprise.scale, enterprise.scale)
+    raise InvalidInput(
+        f"evaluator {evaluator.id} applies the standard for {scale} enterprises; this enterprise is {enterprise.scale}",
+        f"评估器 {evaluator.id} 使用的是{SCALE_LABELS.get(scale, scale)}企业评估标准，该企业为{fitting}企业，请使用{fitting}企业评估标准",
+        field="standard",
+        code="standard_scale_mismatch",
+        extra={"evaluator": evaluator.id, "standard_scale": scale, "enterprise_scale": enterprise.scale},
+    )
+
+
+async def prepare(ctx: Context, evaluator: Any, data: dict[str, Any], *, enterprise_id: str) -> PreparedInput:
+    """Check the standard fits the enterprise, resolve references and add the facts the evaluator
+    asks for; input errors name their field as a path in the request body."""
+    await check_scale(ctx, evaluator, enterprise_id)
     try:
-        return await prepare_input(ctx, evaluator_id, data)
+        return await prepare_input(ctx, evaluator, data, enterprise_id=enterprise_id)
     except EvaluationInputError as exc:
         raise InvalidInput(exc.message, exc.message_zh, field=in_input(exc.field), code="invalid_evaluation_input") from exc
     except AppError as exc:
@@ -223,7 +254,7 @@ async def run_evaluation(ctx: Context, registry: PluginRegistry, principal: Prin
     evaluator = find_evaluator(registry, data.evaluator)
     async with ctx.db.read() as session:
         await _visible_enterprise(session, principal, data.enterprise_id)
-    prepared = await prepare(ctx, evaluator.id, data.input)
+    prepared = await prepare(ctx, evaluator, data.input, enterprise_id=data.enterprise_id)
     result = score(registry, evaluator, prepared.evaluated)
     async with ctx.db.write() as session:
         row = await store_evaluation(

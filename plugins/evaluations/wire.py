@@ -42,7 +42,8 @@ class EvaluatorOut(msgspec.Struct, kw_only=True):
     """An evaluator on offer and the JSON schema of its input.
 
     ``input_reference_schema`` is set for evaluators that also accept a reference to stored data
-    instead of the data itself (``checklist.score``: a published checklist version by id).
+    instead of the data itself (``checklist.score``: a published checklist version by id, or a
+    stored submission by ``submission_id``; ``anyOf`` the forms).
     """
 
     id: str
@@ -61,3 +62,64 @@ class RiskLevelIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     evaluation_id: Annotated[str, msgspec.Meta(min_length=1, max_length=36)]
     expected_version: int | None = None
+
+
+# --- a standard's content (GET /api/v1/evaluators/{id}/standard) ---------------------------------
+
+
+class StandardRuleOut(msgspec.Struct, kw_only=True):
+    """扣分规则: ``each`` deducts ``points`` per occurrence, ``once`` at most once."""
+
+    code: str
+    text: str
+    points: float
+    per: str
+
+
+class StandardItemOut(msgspec.Struct, kw_only=True):
+    """评估要点 and its deduction rules (the codes an assessment's ``deductions[].rule`` names)."""
+
+    code: str
+    text: str
+    points: float
+    method: str = ""
+    rules: list[StandardRuleOut]
+
+
+class StandardElementOut(msgspec.Struct, kw_only=True):
+    """评估要素: a group of items and where it comes from."""
+
+    code: str
+    title: str
+    source: str = ""
+    items: list[StandardItemOut]
+
+
+class StandardVetoOut(msgspec.Struct, kw_only=True):
+    """否决项; ``trigger`` names the server record that triggers it by itself (else null)."""
+
+    code: str
+    text: str
+    trigger: str | None = None
+
+
+class StandardGradeOut(msgspec.Struct, kw_only=True):
+    grade: str
+    label: str
+    min: float
+
+
+class StandardOut(msgspec.Struct, kw_only=True):
+    """An evaluator's standard: elements → items → rule codes, veto items, pass line and grades."""
+
+    evaluator: str
+    id: str
+    title: str
+    version: str
+    scale: str | None = None
+    provisional: bool = False
+    total_points: float
+    pass_percent: float
+    grades: list[StandardGradeOut]
+    elements: list[StandardElementOut]
+    vetoes: list[StandardVetoOut]

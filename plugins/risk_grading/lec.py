@@ -29,7 +29,7 @@ class LecEvaluator:
 
     input_type = LecInput
     title = "作业条件危险性分析（LEC）"
-    version = "1.0.0"
+    version = "1.1.0"
 
     def __init__(
         self,

@@ -26,7 +26,7 @@ class RiskMatrixEvaluator:
 
     input_type = MatrixInput
     title = "风险矩阵分析（LS）"
-    version = "1.0.0"
+    version = "1.1.0"
 
     def __init__(
         self,

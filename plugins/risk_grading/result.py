@@ -10,6 +10,8 @@ from .bands import RiskBands, classify, describe_band
 from .tables import Factor
 
 NOT_GRADED_LABEL = "不分级（可接受风险）"
+BOUNDARY_RULE = "取其下限已达到的最高等级（inclusive 为真时等于下限即属该级）；低于一般风险下限的均为低风险"
+BOUNDARY_RULE_WITH_LOW = "取其下限已达到的最高等级（inclusive 为真时等于下限即属该级）；低于低风险下限的不分级"
 
 
 def check_factor(factor: Factor, value: float, field: str) -> str:
@@ -59,5 +61,6 @@ def risk_result(
             "thresholds": {
                 lvl: {"min": cut.min, "inclusive": cut.inclusive} for lvl, cut in bands.cuts()
             },
+            "boundary_rule": BOUNDARY_RULE if bands.low is None else BOUNDARY_RULE_WITH_LOW,
         },
     )

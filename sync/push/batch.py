@@ -10,7 +10,7 @@ Submissions go through the group commit (``sync.push.group_commit``): consecutiv
 this request and from others waiting, are validated one by one and the accepted ones written
 together in one transaction (``_store_group``). Should that transaction fail on a constraint (a
 race with another instance, a reused hazard id), it is rolled back and each of its records is
-stored on its own (``ingest``), which is also the path of hazard updates and re-ingests.
+stored on its own (``sync.push.ingest``), which is also the path of hazard updates and re-ingests.
 A temporary database failure (locked, full) is not a verdict on the record: it aborts the request
 with 503 and the tablet retries; records already stored then answer ``duplicate``. A transaction
 PostgreSQL aborted to break a deadlock with another instance storing the same records is run again
@@ -27,33 +27,33 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.access.permissions import require
 from core.access.scope import Principal
 from core.context import Context
-from core.errors import AppError, Conflict, InvalidInput
+from core.errors import AppError, InvalidInput
 from core.ids import canonical_uuid
 from core.storage.database import is_transient, lost_race
 from core.storage.write_set import WriteSet
 from sync.attachments import AttachmentStore
-from sync.codec import decode_raw, field_path, raw_to_builtins
+from sync.codec import decode_raw, nul_in_record, raw_to_builtins
 from sync.device import require_device
 from sync.push.accepted import notify_plugins
 from sync.push.group_commit import GroupCommit, group_commit_for, turns_of
 from sync.push.group_reads import GroupReads, read_group
-from sync.push.hazard_updates import apply_hazard_update
 from sync.push.identity import record_hash
+from sync.push.ingest import RACE_RETRIES, ingest, record_refs
 from sync.push.ledger import SyncRecord, ledger_row
+from sync.push.problems import error_path
 from sync.push.record_heads import independent, read_heads
-from sync.push.submission_ingest import accept_submission, attachment_refs
-from sync.push.verdicts import InternalRejection, id_in_use, internal_rejection, keep_conflict, reject, reject_or_raise, replay
+from sync.push.submission_ingest import accept_submission
+from sync.push.verdicts import id_in_use, internal_rejection, reject, replay
 from sync.review.quarantine import supersede_in_session
-from sync.wire import HazardUpdateRecord, ItemAnswer, PushOut, PushRecord, PushResult, SubmissionRecord
+from sync.wire import ItemAnswer, PushOut, PushRecord, PushResult, SubmissionRecord
 
 log = logging.getLogger("anjian.sync")
-_RACE_RETRIES = 3
 _PG_GROUPS = 4
 
 
@@ -100,8 +100,8 @@ async def push_batch(ctx: Context, principal: Principal, plugins: Any, raws: lis
         if item is not None:
             if item.stored is not None:
                 await notify_plugins(plugins, item.stored)
-            if isinstance(item.record, SubmissionRecord) and result.status in ("accepted", "duplicate"):
-                result.missing_attachments = store.missing(attachment_refs(item.record))
+            if result.status == "accepted" or result.first_status == "accepted":
+                result.missing_attachments = store.missing(record_refs(item.record))
         result.index = index
         out.append(result)
     return PushOut(results=out, server_time=ctx.clock.now())
@@ -134,16 +134,21 @@ async def _store_part(
 async def _decode(ctx: Context, principal: Principal, raw: msgspec.Raw, content_type: str | None) -> PushRecord | PushResult:
     """The record, or the rejection of a malformed one (kept in quarantine, with its field path)."""
     try:
-        return decode_raw(raw, content_type, PushRecord)
+        record = decode_raw(raw, content_type, PushRecord)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         payload = raw_to_builtins(raw, content_type)
         record_id = payload.get("id") if isinstance(payload, dict) and isinstance(payload.get("id"), str) else None
         kind = payload.get("kind") if isinstance(payload, dict) and isinstance(payload.get("kind"), str) else None
-        path = field_path(str(exc)) or _unknown_field(str(exc))
+        path = error_path(str(exc))
         if path and "..." in path:
             path = _answer_path(payload, path)
         error = InvalidInput(str(exc), f"记录格式不合法：{exc}", field=path, code="invalid_record")
         return await reject(ctx, principal, record_id or "", kind, payload, None, error)
+    if (refusal := nul_in_record(raw, content_type, record)) is not None:
+        # U+0000 (PostgreSQL stores none): this record's rejection alone, kept as received (sync.codec).
+        kind = "submission" if isinstance(record, SubmissionRecord) else "hazard_update"
+        return await reject(ctx, principal, record.id, kind, raw_to_builtins(raw, content_type), None, refusal)
+    return record
 
 
 async def _store_pending(items: list[Pending]) -> None:
@@ -167,7 +172,7 @@ async def _store_group(items: list[Pending]) -> None:
     record on its own instead."""
     ctx = items[0].ctx
     rejected: list[tuple[Pending, AppError]] = []
-    for attempt in range(_RACE_RETRIES):
+    for attempt in range(RACE_RETRIES):
         for item in items:
             item.result = item.stored = None  # verdicts of a rolled-back attempt are void
         try:
@@ -175,7 +180,7 @@ async def _store_group(items: list[Pending]) -> None:
                 rejected = await _stage_group(session, ctx, items)
             break
         except Exception as exc:  # noqa: BLE001 - e.g. another instance stored one of the records first
-            if lost_race(exc) and attempt + 1 < _RACE_RETRIES:
+            if lost_race(exc) and attempt + 1 < RACE_RETRIES:
                 # PostgreSQL broke a deadlock with another instance storing the same records: this
                 # attempt left nothing; the next one finds what the other committed.
                 log.info("a group of %d submissions lost a race with a concurrent transaction; storing it again", len(items))
@@ -192,6 +197,11 @@ async def _store_group(items: list[Pending]) -> None:
                 item.result = await ingest(ctx, item.principal, item.plugins, AttachmentStore(ctx.settings), item.record)
             return
     for item, error in rejected:
+        if error.code == "id_in_use":
+            # The group read the ledger and the taken ids in separate statements: another instance
+            # may have stored this very record in between. Alone, it reads the ledger again.
+            item.result = await ingest(ctx, item.principal, item.plugins, AttachmentStore(ctx.settings), item.record)
+            continue
         payload = msgspec.to_builtins(item.record)
         item.result = await reject(ctx, item.principal, item.record.id, "submission", payload, item.digest, error)
 
@@ -285,78 +295,8 @@ def _answer_path(payload: Any, path: str) -> str:
         try:
             msgspec.convert(answer, ItemAnswer)
         except msgspec.ValidationError as exc:
-            inner = field_path(str(exc)) or _unknown_field(str(exc))
+            inner = error_path(str(exc))
             return f"answers.{code}" + (f".{inner}" if inner else "")
     return "answers"
-
-
-def _unknown_field(message: str) -> str | None:
-    if "unknown field `" in message:
-        return message.split("unknown field `", 1)[1].split("`", 1)[0]
-    if "tag" in message.lower() and "kind" in message:
-        return "kind"
-    return None
-
-
-async def ingest(
-    ctx: Context, principal: Principal, plugins: Any, store: AttachmentStore, record: PushRecord, *, keep_rejected: bool = True, notify: bool = True
-) -> PushResult:
-    """Store one decoded record exactly once, in a transaction of its own. With
-    ``keep_rejected=False`` a rejection raises instead; ``notify=False`` leaves telling plugins to the caller."""
-    digest = record_hash(record)
-    kind = "submission" if isinstance(record, SubmissionRecord) else "hazard_update"
-    payload = msgspec.to_builtins(record)
-    for attempt in range(_RACE_RETRIES):
-        now = ctx.clock.now()
-        try:
-            async with ctx.db.write() as session:
-                existing = await session.get(SyncRecord, record.id)
-                if existing is not None:
-                    if existing.content_hash != digest:
-                        raise id_in_use(record.id)
-                    result = await replay(existing)
-                    if isinstance(record, SubmissionRecord):
-                        result.missing_attachments = store.missing(attachment_refs(record))
-                    return result
-                writes = WriteSet()
-                row = None
-                if isinstance(record, SubmissionRecord):
-                    outcome, row = await accept_submission(session, writes, ctx, principal, record, digest, now)
-                else:
-                    outcome = await apply_hazard_update(session, ctx, principal, record, now)
-                writes.insert(SyncRecord, ledger_row(record_id=record.id, kind=kind, content_hash=digest, status="accepted", user_id=principal.user_id, device_id=principal.device_id, received_at=now, outcome=outcome))
-                await writes.flush(session)
-                await supersede_in_session(session, ctx, record.id)
-        except IntegrityError:
-            # A concurrent push of the same record committed first; look again.
-            if attempt + 1 < _RACE_RETRIES:
-                continue
-            log.exception("record %s kept failing on integrity", record.id)
-            return await reject_or_raise(ctx, principal, record.id, kind, payload, digest, InternalRejection("could not store the record (integrity)", "记录无法保存（数据完整性冲突），已转入隔离区由管理员处理"), keep_rejected)
-        except Conflict as exc:
-            if exc.code == "stale_version" and isinstance(record, HazardUpdateRecord):
-                try:
-                    return await keep_conflict(ctx, principal, record, digest, exc)
-                except IntegrityError:
-                    continue  # a concurrent push of the same update won; look again
-                except Conflict as again:
-                    return await reject_or_raise(ctx, principal, record.id, kind, payload, digest, again, keep_rejected)
-            return await reject_or_raise(ctx, principal, record.id, kind, payload, digest, exc, keep_rejected)
-        except AppError as exc:
-            return await reject_or_raise(ctx, principal, record.id, kind, payload, digest, exc, keep_rejected)
-        except Exception as exc:  # noqa: BLE001 - a bug must not lose an inspector's work
-            if lost_race(exc) and attempt + 1 < _RACE_RETRIES:
-                continue  # a deadlock with a concurrent push of the same record: look again
-            if is_transient(exc):
-                raise  # locked or full database, lost connection: 503, the tablet retries the batch
-            log.exception("ingesting record %s failed", record.id)
-            return await reject_or_raise(ctx, principal, record.id, kind, payload, digest, internal_rejection(exc), keep_rejected)
-        result = PushResult(id=record.id, status="accepted", kind=kind, received_at=now, hazard_ids=list(outcome.get("hazard_ids", [])))
-        if isinstance(record, SubmissionRecord):
-            result.missing_attachments = store.missing(attachment_refs(record))
-            if notify and row is not None:
-                await notify_plugins(plugins, row)
-        return result
-    raise AssertionError("unreachable")
 
 

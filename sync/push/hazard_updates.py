@@ -17,7 +17,7 @@ from core.context import Context
 from core.errors import AppError, InvalidInput, NotFound
 from core.hazards.service import transition_in_session
 from core.hazards.wire import TransitionIn
-from sync.codec import field_path
+from sync.push.problems import error_path
 from sync.wire import HazardUpdateRecord
 
 _TRANSITION_FIELDS = frozenset(TransitionIn.__struct_fields__)
@@ -28,14 +28,14 @@ def transition_of(record: HazardUpdateRecord) -> TransitionIn:
     try:
         return msgspec.convert(record.transition, TransitionIn)
     except msgspec.ValidationError as exc:
-        path = field_path(str(exc)) or _unknown_field(str(exc))
+        path = error_path(str(exc))
         raise InvalidInput(str(exc), f"隐患变更内容不合法：{exc}", field=f"transition.{path}" if path else "transition", code="validation_error") from exc
 
 
-def _unknown_field(message: str) -> str | None:
-    if "unknown field `" in message:
-        return message.split("unknown field `", 1)[1].split("`", 1)[0]
-    return None
+def evidence_refs(record: HazardUpdateRecord) -> list[str]:
+    """The evidence photos a (validated) update references, each once."""
+    evidence = record.transition.get("evidence")
+    return list(dict.fromkeys(e for e in evidence if isinstance(e, str))) if isinstance(evidence, list) else []
 
 
 async def apply_hazard_update(session: AsyncSession, ctx: Context, principal: Principal, record: HazardUpdateRecord, now: datetime) -> dict[str, Any]:

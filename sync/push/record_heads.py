@@ -46,13 +46,18 @@ def independent(heads: Sequence[RecordHead]) -> bool:
     ids: set[str] = set()
     keys: set[str] = set()
     for head in heads:
-        if head.kind != "submission" or head.id is None or head.id in ids:
+        # Ids as decoding makes them (``sync.wire``): ids differing in letter case are one record, one hazard.
+        record_id = _canonical(head.id)
+        if head.kind != "submission" or record_id is None or record_id in ids:
             return False
-        ids.add(head.id)
-        # Hazard ids as they are stored (``sync.push.batch._stage_group``): ids differing in case are one hazard.
-        for key in (head.assignment_id, *(canonical_uuid(h.id) or h.id for h in head.hazards if h.id)):
+        ids.add(record_id)
+        for key in (_canonical(head.assignment_id), *(_canonical(h.id) for h in head.hazards if h.id)):
             if key is not None:
                 if key in keys:
                     return False
                 keys.add(key)
-    return bool(ids) and not any(head.replaces in ids for head in heads)
+    return bool(ids) and not any(_canonical(head.replaces) in ids for head in heads)
+
+
+def _canonical(value: str | None) -> str | None:
+    return value if value is None else canonical_uuid(value) or value

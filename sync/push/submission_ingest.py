@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from checklists.schema import Item
@@ -22,12 +23,15 @@ from core.access.scope import Principal
 from core.context import Context
 from core.enterprises.records import Enterprise
 from core.errors import AppError, InvalidInput
+from core.hazards.records import Hazard
 from core.hazards.rules import step_for
 from core.hazards.service import stage_new_hazard
 from core.hazards.wire import HazardIn
 from core.inspections.records import INSPECTING_ROLES, stage_inspection
 from core.storage.write_set import WriteSet
+from core.vocabulary import INDUSTRY_LABELS
 from sync.push.pinned import PinnedVersion, find_pinned
+from sync.push.problems import raise_all
 from sync.push.submissions import Submission
 from sync.wire import ItemAnswer, SubmissionRecord, TabletHazard
 
@@ -52,42 +56,44 @@ def attachment_refs(record: SubmissionRecord) -> list[str]:
     return list(dict.fromkeys(refs))
 
 
-def _check_answer(code: str, item: Item, answer: ItemAnswer) -> bool:
-    """Validate one answer against its item; True when the item failed."""
+def _check_answer(code: str, item: Item, answer: ItemAnswer, problems: list[AppError]) -> bool:
+    """Validate one answer against its item, adding what is wrong to ``problems``; True when the item failed."""
     kind = item.answer.kind
     path = f"answers.{code}"
     if answer.result == "na":
         if not item.answer.allow_na:
-            raise _bad(f"{path}.result", "na_not_allowed", f"item {code} may not be answered 'not applicable'", f"检查项 {code} 不允许选择“不适用”")
+            problems.append(_bad(f"{path}.result", "na_not_allowed", f"item {code} may not be answered 'not applicable'", f"检查项 {code} 不允许选择“不适用”"))
         return False
+    photo_missing = item.photo_required and not answer.photos
+    failed = answer.result == "fail"
     if kind == "pass_fail":
         if answer.result is None:
-            raise _bad(f"{path}.result", "answer_missing", f"item {code} needs result pass, fail or na", f"检查项 {code} 必须选择合格、不合格或不适用")
+            problems.append(_bad(f"{path}.result", "answer_missing", f"item {code} needs result pass, fail or na", f"检查项 {code} 必须选择合格、不合格或不适用"))
         if answer.value is not None:
-            raise _bad(f"{path}.value", "unexpected_value", f"item {code} is answered by result, not value", f"检查项 {code} 只需选择结论，不填数值")
-        failed = answer.result == "fail"
+            problems.append(_bad(f"{path}.value", "unexpected_value", f"item {code} is answered by result, not value", f"检查项 {code} 只需选择结论，不填数值"))
     elif kind == "number":
         if isinstance(answer.value, bool) or not isinstance(answer.value, int | float):
-            raise _bad(f"{path}.value", "number_required", f"item {code} needs a numeric value", f"检查项 {code} 必须填写数值")
-        out_of_range = (item.answer.min is not None and answer.value < item.answer.min) or (item.answer.max is not None and answer.value > item.answer.max)
-        failed = out_of_range or answer.result == "fail"
+            problems.append(_bad(f"{path}.value", "number_required", f"item {code} needs a numeric value", f"检查项 {code} 必须填写数值"))
+        else:
+            failed = failed or (item.answer.min is not None and answer.value < item.answer.min) or (item.answer.max is not None and answer.value > item.answer.max)
     elif kind == "text":
         if answer.value is not None and not isinstance(answer.value, str):
-            raise _bad(f"{path}.value", "text_required", f"item {code} needs a text value", f"检查项 {code} 必须填写文字")
+            problems.append(_bad(f"{path}.value", "text_required", f"item {code} needs a text value", f"检查项 {code} 必须填写文字"))
         if answer.result == "fail":
-            raise _bad(f"{path}.result", "text_cannot_fail", f"text item {code} cannot fail by itself", f"文字检查项 {code} 不能判定为不合格")
+            problems.append(_bad(f"{path}.result", "text_cannot_fail", f"text item {code} cannot fail by itself", f"文字检查项 {code} 不能判定为不合格"))
         failed = False
-    else:  # photo
-        if not answer.photos:
-            raise _bad(f"{path}.photos", "photo_required", f"item {code} is answered by a photo", f"检查项 {code} 必须拍照")
-        failed = answer.result == "fail"
-    if item.photo_required and not answer.photos:
-        raise _bad(f"{path}.photos", "photo_required", f"item {code} requires a photo", f"检查项 {code} 必须附照片")
+    elif not answer.photos:  # photo
+        problems.append(_bad(f"{path}.photos", "photo_required", f"item {code} is answered by a photo", f"检查项 {code} 必须拍照"))
+        photo_missing = False  # said once
+    if photo_missing:
+        problems.append(_bad(f"{path}.photos", "photo_required", f"item {code} requires a photo", f"检查项 {code} 必须附照片"))
     return failed
 
 
-def check_answers(record: SubmissionRecord, pinned: PinnedVersion) -> list[str]:
-    """Validate every answer and required item; the failed item codes in checklist order."""
+def check_answers(record: SubmissionRecord, pinned: PinnedVersion, problems: list[AppError] | None = None) -> list[str]:
+    """Validate every answer and required item; the failed item codes in checklist order. What is
+    wrong is added to ``problems``; without that list, the problems found are raised (``raise_all``)."""
+    found: list[AppError] = [] if problems is None else problems
     failed: list[str] = []
     answers, plain = record.answers, pinned.plain_pass_fail
     for code, answer in answers.items():
@@ -97,52 +103,75 @@ def check_answers(record: SubmissionRecord, pinned: PinnedVersion) -> list[str]:
             continue
         item = pinned.items.get(code)
         if item is None:
-            raise _bad(
+            found.append(_bad(
                 f"answers.{code}", "unknown_item",
                 f"item {code} is not in checklist {record.checklist_id} version {record.checklist_version}",
                 f"检查项 {code} 不在检查表 {record.checklist_id} {record.checklist_version} 版中",
-            )
-        if _check_answer(code, item, answer):
+            ))
+        elif _check_answer(code, item, answer, found):
             failed.append(code)
     for code in pinned.required:
         if code not in answers:
-            raise _bad(f"answers.{code}", "required_item_missing", f"required item {code} is not answered", f"必答检查项 {code} 未作答")
+            found.append(_bad(f"answers.{code}", "required_item_missing", f"required item {code} is not answered", f"必答检查项 {code} 未作答"))
+    if problems is None:
+        raise_all(found)
     return sorted(failed, key=pinned.order.__getitem__)
 
 
 async def _load_context(
-    session: AsyncSession, principal: Principal, record: SubmissionRecord, pinned_memo: dict[Any, Any] | None, enterprises: Mapping[str, Enterprise] | None
-) -> tuple[Enterprise, PinnedVersion]:
+    session: AsyncSession, principal: Principal, record: SubmissionRecord, pinned_memo: dict[Any, Any] | None,
+    enterprises: Mapping[str, Enterprise] | None, problems: list[AppError],
+) -> tuple[Enterprise | None, PinnedVersion | None]:
+    """The enterprise and the pinned version, each None (and a problem) when not usable."""
     enterprise = enterprises.get(record.enterprise_id) if enterprises is not None else await session.get(Enterprise, record.enterprise_id)
     if enterprise is None or not principal.sees_enterprise(enterprise):
-        raise _bad("enterprise_id", "enterprise_not_found", "enterprise not found or outside your jurisdiction", "企业不存在或不在您的管辖范围内")
+        problems.append(_bad("enterprise_id", "enterprise_not_found", "enterprise not found or outside your jurisdiction", "企业不存在或不在您的管辖范围内"))
+        enterprise = None
     pinned = await find_pinned(session, record.checklist_id, record.checklist_version, pinned_memo)
     if pinned is None:
-        raise _bad(
+        problems.append(_bad(
             "checklist_version", "unknown_checklist_version",
             f"checklist {record.checklist_id} version {record.checklist_version} is not published",
             f"检查表 {record.checklist_id} 的 {record.checklist_version} 版未发布",
-        )
-    if pinned.content_hash != record.checklist_hash:
-        raise _bad(
+        ))
+    elif pinned.content_hash != record.checklist_hash:
+        # Answers made on other content are not checked against this one: they would only mislead.
+        problems.append(_bad(
             "checklist_hash", "checklist_hash_mismatch",
             f"checklist_hash does not match the published {record.checklist_id} {record.checklist_version} (sha256 {pinned.content_hash})",
             "检查表内容摘要与已发布版本不一致（平板上的检查表可能被修改或损坏）",
-        )
+        ))
+        pinned = None
     return enterprise, pinned
 
 
-def _check_shape(record: SubmissionRecord, failed: list[str]) -> None:
+def _check_industry(record: SubmissionRecord, enterprise: Enterprise, pinned: PinnedVersion, problems: list[AppError]) -> None:
+    """A checklist is for its industry's enterprises, unless it is marked ``general`` (for any)."""
+    checklist = pinned.checklist
+    if checklist.general or checklist.industry in enterprise.industries:
+        return
+    theirs = ", ".join(enterprise.industries) or "none"
+    theirs_zh = "、".join(INDUSTRY_LABELS.get(i, i) for i in enterprise.industries) or "无"
+    problems.append(_bad(
+        "checklist_id", "checklist_industry_mismatch",
+        f"checklist {record.checklist_id} is for industry {checklist.industry}, which is not one of the enterprise's ({theirs})",
+        f"检查表 {record.checklist_id} 适用于{INDUSTRY_LABELS.get(checklist.industry, checklist.industry)}行业，不属于该企业的行业（{theirs_zh}）",
+    ))
+
+
+def _check_shape(record: SubmissionRecord, failed: list[str] | None, problems: list[AppError]) -> None:
+    """Times in order; tablet hazards naming failed items, one each (``failed`` None: the answers
+    could not be checked, so neither can that)."""
     if record.finished_at < record.started_at:
-        raise _bad("finished_at", "finished_before_started", "finished_at is before started_at", "结束时间早于开始时间")
+        problems.append(_bad("finished_at", "finished_before_started", "finished_at is before started_at", "结束时间早于开始时间"))
     seen: set[str] = set()
     for index, hazard in enumerate(record.hazards):
-        if hazard.item_code is None:
+        if hazard.item_code is None or failed is None:
             continue
         if hazard.item_code not in failed:
-            raise _bad(f"hazards.{index}.item_code", "item_not_failed", f"item {hazard.item_code} did not fail", f"检查项 {hazard.item_code} 未判定为不合格，不能据此登记隐患")
-        if hazard.item_code in seen:
-            raise _bad(f"hazards.{index}.item_code", "duplicate_item_hazard", f"two hazards for item {hazard.item_code}", f"检查项 {hazard.item_code} 登记了两条隐患")
+            problems.append(_bad(f"hazards.{index}.item_code", "item_not_failed", f"item {hazard.item_code} did not fail", f"检查项 {hazard.item_code} 未判定为不合格，不能据此登记隐患"))
+        elif hazard.item_code in seen:
+            problems.append(_bad(f"hazards.{index}.item_code", "duplicate_item_hazard", f"two hazards for item {hazard.item_code}", f"检查项 {hazard.item_code} 登记了两条隐患"))
         seen.add(hazard.item_code)
 
 
@@ -174,9 +203,13 @@ def _hazard_in(
     order = step_for("reported", "rectifying")
     responsible = tablet.responsible_person if tablet else None
     plan = tablet.rectification_plan if tablet else None
-    # The deadline is ordered at once only when the inspector gave what the order needs;
-    # otherwise the hazard stays ``reported`` and is ordered later (a hazard update).
-    if order is not None and principal.role in order.roles and responsible and (level == "general" or plan):
+    # A general hazard is ordered at once when the inspector gave what the order needs, with the
+    # item's default deadline; otherwise it stays ``reported`` and is ordered later (a hazard
+    # update). A major hazard never takes a default: its deadline is the completion date of its
+    # 治理方案, given when rectification is ordered; what the tablet sent is kept for that order.
+    if level == "major":
+        fields.update(responsible_person=responsible, rectification_plan=plan)
+    elif order is not None and principal.role in order.roles and responsible:
         days = item.rectification_days if item else 30
         fields.update(deadline=now + timedelta(days=days), responsible_person=responsible, rectification_plan=plan)
     return HazardIn(**fields)
@@ -202,21 +235,30 @@ async def accept_submission(
     record's are added), a ``pinned_memo`` shared by the records and the ``enterprises`` they name
     (read in this transaction; one missing does not exist), to save reads.
     """
-    enterprise, pinned = await _load_context(session, principal, record, pinned_memo, enterprises)
-    failed = check_answers(record, pinned)
-    _check_shape(record, failed)
+    problems: list[AppError] = []
+    enterprise, pinned = await _load_context(session, principal, record, pinned_memo, enterprises, problems)
+    failed = check_answers(record, pinned, problems) if pinned is not None else None
+    _check_shape(record, failed, problems)
+    if enterprise is not None and pinned is not None:
+        _check_industry(record, enterprise, pinned, problems)
     if record.replaces is not None:
         replaced = await session.get(Submission, record.replaces)
         if replaced is None or replaced.enterprise_id != record.enterprise_id:
-            raise _bad("replaces", "unknown_replaced_submission", "replaces names no submission of this enterprise", "被更正的提交不存在或不属于该企业")
-    by_item = {h.item_code: h for h in record.hazards if h.item_code}
-    hazards = [_hazard_in(principal, record, now, item=pinned.items[code], tablet=by_item.get(code)) for code in failed]
-    hazards += [_hazard_in(principal, record, now, item=None, tablet=h) for h in record.hazards if h.item_code is None]
-    hazard_ids = [
-        (await stage_new_hazard(session, writes, ctx, principal, data, enterprise=enterprise, ids_in_use=hazard_ids_in_use))["id"]
-        for data in hazards
-    ]
-    inspection_id = await _record_inspection(session, writes, ctx, principal, record, enterprise)
+            problems.append(_bad("replaces", "unknown_replaced_submission", "replaces names no submission of this enterprise", "被更正的提交不存在或不属于该企业"))
+    if enterprise is None or failed is None:
+        raise_all(problems)  # neither the hazards nor the inspection can be checked without them
+    assert enterprise is not None and pinned is not None and failed is not None
+    # Staged apart and appended after the hazards: the write order (audit chain, change rows) stays
+    # as it was while the assignment is checked with everything else.
+    inspection_writes = WriteSet()
+    inspection_id = None
+    try:
+        inspection_id = await _record_inspection(session, inspection_writes, ctx, principal, record, enterprise)
+    except AppError as exc:
+        problems.append(exc)
+    hazard_ids = await _stage_hazards(session, writes, ctx, principal, record, pinned, failed, enterprise, now, hazard_ids_in_use, problems)
+    raise_all(problems)
+    writes.extend(inspection_writes)
     row = {
         "id": record.id, "enterprise_id": enterprise.id, "region_code": enterprise.region_code, "industries": list(enterprise.industries),
         "checklist_id": record.checklist_id, "checklist_version": record.checklist_version, "checklist_hash": record.checklist_hash,
@@ -234,6 +276,33 @@ async def accept_submission(
         after={"enterprise_id": enterprise.id, "checklist": f"{record.checklist_id}@{record.checklist_version}", "failed_items": failed, "hazard_ids": hazard_ids, "replaces": record.replaces},
     )
     return {"submission_id": record.id, "hazard_ids": hazard_ids, "failed_items": failed, "inspection_id": inspection_id}, row
+
+
+async def _stage_hazards(
+    session: AsyncSession, writes: WriteSet, ctx: Context, principal: Principal, record: SubmissionRecord, pinned: PinnedVersion,
+    failed: list[str], enterprise: Enterprise, now: datetime, ids_in_use: set[str] | None, problems: list[AppError],
+) -> list[str]:
+    """Stage a hazard for every failed item and every tablet hazard of no item; their ids. A refused
+    tablet hazard (its id taken) is a problem naming it (``hazards.<index>.id``)."""
+    index_of = {id(h): index for index, h in enumerate(record.hazards)}
+    by_item = {h.item_code: h for h in record.hazards if h.item_code}
+    planned = [(pinned.items[code], by_item.get(code)) for code in failed] + [(None, h) for h in record.hazards if h.item_code is None]
+    hazards = [(_hazard_in(principal, record, now, item=item, tablet=tablet), tablet) for item, tablet in planned]
+    if ids_in_use is None:
+        # One read for every id instead of one per hazard; ids staged here are added as they are.
+        wanted = [data.id for data, _ in hazards if data.id is not None]
+        ids_in_use = set((await session.exec(select(Hazard.id).where(col(Hazard.id).in_(wanted)))).all()) if wanted else set()
+    hazard_ids = []
+    for data, tablet in hazards:
+        try:
+            state = await stage_new_hazard(session, writes, ctx, principal, data, enterprise=enterprise, ids_in_use=ids_in_use)
+        except AppError as exc:
+            if tablet is not None:
+                exc.field = f"hazards.{index_of[id(tablet)]}" + (f".{exc.field}" if exc.field else "")
+            problems.append(exc)
+            continue
+        hazard_ids.append(state["id"])
+    return hazard_ids
 
 
 async def _record_inspection(

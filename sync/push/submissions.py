@@ -21,7 +21,7 @@ class Submission(SQLModel, table=True):
 
     id: str = Field(sa_column=Column(String(36), primary_key=True))
     enterprise_id: str = Field(foreign_key="enterprise.id", index=True, max_length=36)
-    region_code: str = Field(max_length=6, index=True)
+    region_code: str = Field(max_length=9, index=True)
     industries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     checklist_id: str = Field(sa_column=Column(String(128), nullable=False, index=True))
     checklist_version: str = Field(max_length=32)

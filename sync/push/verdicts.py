@@ -9,9 +9,10 @@ import msgspec
 
 from core.access.scope import Principal
 from core.context import Context
-from core.errors import AppError, Conflict
+from core.errors import AppError, Conflict, InvalidInput
 from core.storage.audit_log import append_audit
 from sync.push.ledger import SyncRecord
+from sync.push.problems import problems_of
 from sync.review.conflict_table import SyncConflict
 from sync.review.quarantine import quarantine
 from sync.wire import HazardUpdateRecord, PushResult
@@ -27,6 +28,15 @@ def id_in_use(record_id: str) -> Conflict:
     return Conflict(
         f"id {record_id} is already used by a different record", f"编号 {record_id} 已被另一条内容不同的记录使用，不能覆盖",
         field="id", code="id_in_use",
+    )
+
+
+def storage_refusal() -> InvalidInput:
+    """The database refused a value of the record (one the wire types let through): the record's
+    own fault, so its rejection, kept for an admin; which value is in the server's log."""
+    return InvalidInput(
+        "the database refused a value of this record; it is kept in quarantine for an administrator",
+        "数据库拒绝保存该记录中的某个值，记录已转入隔离区由管理员处理", code="value_not_storable",
     )
 
 
@@ -84,5 +94,5 @@ async def reject(ctx: Context, principal: Principal, record_id: str, kind: str |
     kept = await quarantine(ctx, principal, record_id=record_id or None, kind=kind, payload=payload, content_hash=digest, error=error)
     return PushResult(
         id=record_id, status="rejected", kind=kind, code=error.code, field=error.field, message=error.message,
-        message_zh=error.message_zh, received_at=ctx.clock.now(), quarantine_id=kept.id,
+        message_zh=error.message_zh, received_at=ctx.clock.now(), quarantine_id=kept.id, problems=problems_of(error),
     )

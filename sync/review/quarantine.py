@@ -14,6 +14,7 @@ from sqlmodel import col, func, select, update
 from core.access.scope import Principal
 from core.context import Context
 from core.errors import AppError
+from core.http.nul import escape_nul, without_nul
 from core.storage.audit_log import append_audit, snapshot
 from sync.review.quarantine_table import QuarantinedRecord
 
@@ -28,8 +29,15 @@ async def quarantine(
     content_hash: str | None,
     error: AppError,
 ) -> QuarantinedRecord:
-    """Keep a rejected record; the same record rejected again only bumps ``attempts``."""
+    """Keep a rejected record; the same record rejected again only bumps ``attempts``.
+
+    U+0000 cannot be stored (PostgreSQL): texts keep it as the escape ``\\u0000``, a payload holding
+    one is kept as its JSON text (``core.http.nul.without_nul``: exact, readable)."""
     now = ctx.clock.now()
+    record_id, kind = record_id and escape_nul(record_id), kind and escape_nul(kind)
+    payload = without_nul(payload)
+    field = escape_nul(error.field)[:300] if error.field else None
+    reason, reason_zh = escape_nul(error.message)[:2000], escape_nul(error.message_zh or "")[:2000] or None
     async with ctx.db.write() as session:
         existing = None
         if record_id is not None:
@@ -46,8 +54,8 @@ async def quarantine(
         if existing is not None:
             existing.attempts += 1
             existing.last_received_at = now
-            existing.code, existing.field = error.code, error.field
-            existing.reason, existing.reason_zh = error.message[:2000], (error.message_zh or "")[:2000] or None
+            existing.code, existing.field = error.code, field
+            existing.reason, existing.reason_zh = reason, reason_zh
             session.add(existing)
             return existing
         row = QuarantinedRecord(
@@ -58,9 +66,9 @@ async def quarantine(
             device_id=principal.device_id,
             payload=payload,
             code=error.code,
-            field=(error.field or None) and error.field[:300],
-            reason=error.message[:2000],
-            reason_zh=(error.message_zh or "")[:2000] or None,
+            field=field,
+            reason=reason,
+            reason_zh=reason_zh,
             received_at=now,
             last_received_at=now,
         )

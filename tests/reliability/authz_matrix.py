@@ -178,10 +178,36 @@ async def risk_level_from_evaluation(world: World, role: str, side: Side) -> Cal
     return Call(path={"enterprise_id": world.records(side).enterprise["id"]}, json={"evaluation_id": evaluation})
 
 
+async def stored_attachment(world: World, role: str, side: Side) -> Call:
+    """A photo uploaded by the inside inspector (in) or the outside one (out), referenced by no record."""
+    content = f"矩阵读取照片 {world.fresh('')}".encode()
+    sha = hashlib.sha256(content).hexdigest()
+    owner = world.usernames["inspector"] if side == "in" else world.outside_device_owner
+    response = await world.api.client.put(f"/api/v1/attachments/{sha}", content=content, headers={**await world.device_headers(owner), "content-type": "image/jpeg"})
+    assert response.status_code == 200, response.text
+    return Call(path={"sha256": sha})
+
+
+def dual_prevention_standard(world: World, role: str, side: Side) -> Call:
+    return Call(path={"evaluator_id": "dual_prevention.small_micro"})
+
+
+def month_period(world: World, role: str, side: Side) -> Call:
+    return Call(query={"period": "2026-01"})
+
+
+def rebuild_snapshot(world: World, role: str, side: Side) -> Call:
+    return Call(json={"kind": "monthly_dispatch", "period": "2026-01"})
+
+
 # ---- the matrix ----------------------------------------------------------------------------------
 
 ENTRIES: list[Entry] = [
     Entry("GET", "/healthz", ALL, NA, note="no token needed"),
+    Entry("GET", "/readyz", ALL, NA, note="no token needed: database reachable, migrations current"),
+    # the field app's static files (web/routes.py): no token needed, the same for everyone
+    Entry("GET", "/app", ALL, NA, note="redirects to /app/"),
+    Entry("GET", "/app/{file_path:path}", ALL, NA, lambda world, role, side: Call(path={"file_path": "index.html"})),
     # auth
     Entry("POST", "/api/v1/auth/login", ALL, NA, login),
     Entry("POST", "/api/v1/auth/refresh", ALL, NA, refresh),
@@ -209,6 +235,8 @@ ENTRIES: list[Entry] = [
     # audit
     Entry("GET", "/api/v1/audit", ADMIN_ONLY, NA),
     Entry("GET", "/api/v1/audit/verify", ADMIN_ONLY, NA),
+    Entry("GET", "/api/v1/audit/anchors", ADMIN_ONLY, NA),
+    Entry("POST", "/api/v1/audit/anchors", ADMIN_ONLY, NA, note="signs the chain's head with the server secret"),
     # checklists (scope = the caller's industries; an account without industries sees all)
     Entry("POST", "/api/v1/checklists", ADMINS, ADMIN_ONLY, publish_checklist,
           note="a department admin publishes only for their own industries: 403"),
@@ -221,6 +249,7 @@ ENTRIES: list[Entry] = [
     Entry("GET", "/api/v1/plugins", ADMINS, NA),
     # evaluations (评估): run = admin, department admin, evaluator; read adds inspector and viewer
     Entry("GET", "/api/v1/evaluators", answers(OK, enterprise_user=403), NA),
+    Entry("GET", "/api/v1/evaluators/{evaluator_id:str}/standard", answers(OK, enterprise_user=403), NA, dual_prevention_standard),
     Entry("POST", "/api/v1/evaluations", EVALUATORS, answers(403, admin=OK, department_admin=404, evaluator=404), new_evaluation),
     Entry("GET", "/api/v1/evaluations", answers(OK, enterprise_user=403), NA, note="lists only evaluations of enterprises in scope"),
     Entry("GET", "/api/v1/evaluations/{evaluation_id:str}", answers(OK, enterprise_user=403), answers(404, admin=OK, enterprise_user=403), evaluation_id),
@@ -235,7 +264,7 @@ OFFICERS = answers(403, admin=OK, department_admin=OK, inspector=OK)  # who insp
 STAFF = answers(OK, enterprise_user=403)  # every role but the enterprise user (plan/inspection/report reads)
 STAFF_OUT = answers(404, admin=OK, enterprise_user=403)  # a staff-only record outside the caller's scope
 ADMINS_OUT = answers(403, admin=OK, department_admin=404)  # an admins-only action on a record outside scope
-PUSHERS = answers(403, admin=OK, inspector=OK, enterprise_user=OK)  # sync.push.batch
+PUSHERS = answers(403, admin=OK, inspector=OK, enterprise_user=OK)  # sync.push
 
 
 def hazard_id(world: World, role: str, side: Side) -> Call:
@@ -378,6 +407,8 @@ ENTRIES += [
     Entry("GET", "/api/v1/reports/plan-coverage", STAFF, NA, year_query),
     Entry("GET", "/api/v1/reports/listed-supervision", STAFF, NA, note="the outside major hazard must not be listed (marker)"),
     Entry("GET", "/api/v1/reports/snapshots", STAFF, NA),
+    Entry("GET", "/api/v1/reports/period", STAFF, NA, month_period, note="built on demand over the caller's scope"),
+    Entry("POST", "/api/v1/reports/snapshots/rebuild", ADMIN_ONLY, NA, rebuild_snapshot),
     Entry("GET", "/api/v1/reports/snapshots/{snapshot_id:str}", STAFF, NA, snapshot_id,
           note="snapshots are system-wide; each caller reads only the cells of its scope"),
     # scheduled jobs (admin)
@@ -394,5 +425,7 @@ ENTRIES += [
     Entry("POST", "/api/v1/sync/quarantine/{row_id:str}/reingest", ADMIN_ONLY, ADMIN_ONLY, reingest, note="a corrected payload, accepted"),
     Entry("POST", "/api/v1/sync/quarantine/{row_id:str}/dismiss", ADMIN_ONLY, ADMIN_ONLY, dismiss),
     Entry("PUT", "/api/v1/attachments/{sha256:str}", PUSHERS, NA, upload_attachment,
-          note="content-addressed, not scoped; sync.push.batch roles on a device session"),
+          note="content-addressed, not scoped; sync.push roles on a device session"),
+    Entry("GET", "/api/v1/attachments/{sha256:str}", answers(404, admin=OK, inspector=OK), answers(404, admin=OK), stored_attachment,
+          note="only its uploader, admins, or who may see a record referencing it; everyone else 404, as for a missing file"),
 ]

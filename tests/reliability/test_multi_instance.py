@@ -91,7 +91,7 @@ async def test_two_instances_on_one_database(pg_url: str, tmp_path: Path) -> Non
         by_server = list(outcome["results"].values())
         for record_id in outcome["ids"]:
             statuses = sorted(results[record_id]["status"] for results in by_server)
-            assert statuses == ["accepted", "duplicate"], (record_id, statuses)  # one instance stored it, the other saw it
+            assert statuses == ["accepted", "duplicate"], f"{record_id} {statuses} {[results[record_id] for results in by_server]}"  # one instance stored it, the other saw it
         expected.update(outcome["expected_hazards"])
         assert not {s for s in outcome["statuses"] if int(s) >= 500}, outcome["statuses"]
     assert len(expected) == CLIENTS * per_client

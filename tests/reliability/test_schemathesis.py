@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import uuid
 from collections import Counter
 from typing import Any
@@ -28,19 +29,21 @@ schemathesis = pytest.importorskip("schemathesis")
 
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from hypothesis.errors import Unsatisfiable  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.python import asgi  # noqa: E402
 from schemathesis.specs.openapi.checks import response_schema_conformance  # noqa: E402
 
 from core.access.user_service import create_user  # noqa: E402
+from core.access.wire import UserIn  # noqa: E402
 from core.bootstrap import prepare_database  # noqa: E402
 from core.storage.audit_log import SYSTEM  # noqa: E402
-from core.access.wire import UserIn  # noqa: E402
 from server import build_context, create_app  # noqa: E402
-from tests.conftest import PASSWORD, make_settings, valid_uscc  # noqa: E402
+from tests.conftest import PASSWORD, PG_DSN_ENV, make_settings, pg_dsn, valid_uscc  # noqa: E402
 from tests.reliability.scale import reliability_scale  # noqa: E402
 from tests.reliability.world import IN_INDUSTRY, IN_REGION, ROLES, checklist_definition  # noqa: E402
+from tests.scratch_db import create_pg_database, drop_pg_database  # noqa: E402
 
 SCHEMA_PATH = "/schema/openapi.json"
 EXAMPLES = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 4}
@@ -76,7 +79,29 @@ class Live:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory) -> Live:  # type: ignore[no-untyped-def]
     base = tmp_path_factory.mktemp("schemathesis")
-    app_settings = make_settings(f"sqlite+aiosqlite:///{base}/anjian.db", str(base / "data"))
+    return build_live(f"sqlite+aiosqlite:///{base}/anjian.db", base)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def live_any(request, tmp_path_factory) -> Any:  # type: ignore[no-untyped-def]
+    """``live`` on SQLite, then on a fresh PostgreSQL database (NUL bytes and integer ranges differ)."""
+    base = tmp_path_factory.mktemp(f"hostile_{request.param}")
+    if request.param == "sqlite":
+        yield build_live(f"sqlite+aiosqlite:///{base}/anjian.db", base)
+        return
+    dsn = pg_dsn()
+    if not dsn:
+        pytest.skip(f"PostgreSQL variant: set {PG_DSN_ENV}=postgresql+asyncpg://user@host:port/db to run it")
+    url, name = asyncio.run(create_pg_database(dsn))
+    try:
+        yield build_live(url, base)
+    finally:
+        asyncio.run(drop_pg_database(dsn, name))
+
+
+def build_live(db_url: str, base: Any) -> Live:
+    """A migrated database with one user per role and one real record of each kind, under schemathesis."""
+    app_settings = make_settings(db_url, str(base / "data"))
 
     async def first_admin() -> None:
         ctx = build_context(app_settings)
@@ -198,9 +223,91 @@ def test_api_conforms_to_its_openapi_document(live: Live, role: str) -> None:
         for mode in EXAMPLES:
             try:
                 run_operation(live, operation, role, mode, statuses)
+            except Unsatisfiable:
+                if mode is not GenerationMode.NEGATIVE:
+                    raise
+                # nothing to make invalid: no parameters, no body, no token (/healthz, /readyz)
             except (AssertionError, Exception, BaseExceptionGroup) as exc:  # FailureGroup is a BaseExceptionGroup
                 failures.append(f"--- {operation.label} as {role} ({mode.value}):\n{str(exc)[:3000]}")
     # The role's session must have survived the run, or every later case only tested 401s.
     assert live.client.get("/api/v1/auth/me", headers=live.headers[role]).status_code == 200
     assert not failures, f"{len(failures)} operation(s) failed as {role}:\n" + "\n".join(failures)
     assert any(200 <= status < 300 for status in statuses), statuses
+
+
+# Hostile values an attacker or a broken tablet sends: each replaces every value of its kind in an
+# otherwise generated request (body, query and path), and none may ever answer 5xx.
+EDGE_TIME = "9999-12-31T23:59:59-14:00"
+
+
+DEPTH = 100_000  # 200 KB of brackets: deeper than any decoder's recursion limit, small for a request
+DEEP_MARK = "\u2063deep\u2063"
+
+
+def _with_leaves(value: Any, leaf: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _with_leaves(item, leaf) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_leaves(item, leaf) for item in value] or [leaf]
+    return leaf
+
+
+def _hostile(value: Any, kind: str) -> Any:
+    if isinstance(value, dict):
+        return {key: _hostile(item, kind) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_hostile(item, kind) for item in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return {"huge": 2**63, "int32": 2**31}.get(kind, value)
+    if isinstance(value, str):
+        if kind == "nul":
+            return value + "\u0000"
+        if kind == "time" and len(value) >= 10 and value[4:5] == "-" and value[:4].isdigit():
+            return EDGE_TIME if "T" in value or len(value) > 10 else "9999-12-31"
+    return value
+
+
+HOSTILE_KINDS = ("nul", "time", "huge", "int32", "deep")
+
+
+@pytest.mark.parametrize("role", ["admin", "inspector", "enterprise_user"])
+def test_hostile_values_never_answer_5xx(live_any: Live, role: str) -> None:
+    """NUL characters, calendar-edge times, integers past 32 and 64 bits and 1,000-deep nesting,
+    in every field of every operation's generated requests, on SQLite and PostgreSQL."""
+    live = live_any
+    server_errors: list[str] = []
+    for operation in [result.ok() for result in live.schema.get_all_operations()]:
+        for kind in HOSTILE_KINDS:
+
+            @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+            @settings(max_examples=2 * reliability_scale(), deadline=None, database=None, derandomize=True,
+                      suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+            def check(case: Any) -> None:
+                if kind == "deep":
+                    if case.body is None:
+                        return
+                    # Raw bytes: no client serialiser would nest this deep; a hostile one does.
+                    nested = _with_leaves(case.body, DEEP_MARK)  # every value of the generated body made deep
+                    inside = json.dumps(nested, ensure_ascii=False).replace(json.dumps(DEEP_MARK), "[" * DEPTH + "]" * DEPTH).encode()
+                    for media_type, raw in (("application/json", b"[" * DEPTH + b"]" * DEPTH), ("application/json", inside),
+                                            ("application/msgpack", b"\x91" * DEPTH + b"\x90")):
+                        headers = {**live.headers[role], "content-type": media_type}
+                        response = live.client.request(case.method, case.formatted_path, data=raw, headers=headers)
+                        if response.status_code >= 500:
+                            server_errors.append(f"{operation.label} [deep {media_type}] → {response.status_code}: {response.text[:200]}")
+                    return
+                else:
+                    if case.body is not None and not isinstance(case.body, bytes):
+                        case.body = _hostile(case.body, kind)
+                    if case.query:
+                        case.query = _hostile(dict(case.query), kind)
+                    if case.path_parameters and kind == "nul":
+                        case.path_parameters = _hostile(dict(case.path_parameters), kind)
+                response = case.call(headers=live.headers[role])
+                if response.status_code >= 500:
+                    server_errors.append(f"{operation.label} [{kind}] → {response.status_code}: {response.text[:200]}")
+
+            check()
+    assert not server_errors, f"{len(server_errors)} server error(s) as {role}:\n" + "\n".join(sorted(set(server_errors))[:60])

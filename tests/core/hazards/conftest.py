@@ -11,6 +11,7 @@ from core.access.scope import Principal
 from core.access.users import User
 from core.enterprises.service import create_in_session
 from core.enterprises.wire import EnterpriseIn
+from core.storage.attachment_files import attachment_path
 from core.storage.audit_log import SYSTEM
 from tests.conftest import make_settings, valid_uscc
 
@@ -68,4 +69,13 @@ async def world(api, admin) -> World:  # type: ignore[no-untyped-def]
     return w
 
 
-__all__ = ["ADMIN", "ROLES", "SYSTEM", "World", "make_enterprise", "principal_of"]
+def store_attachments(ctx: Any, *digests: str) -> None:
+    """The attachments arrived, filed as ``sync.attachments`` files them: a hazard closes only on
+    rectification evidence that arrived."""
+    for digest in digests:
+        path = attachment_path(ctx.settings.data_dir, digest)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"photo")
+
+
+__all__ = ["ADMIN", "ROLES", "SYSTEM", "World", "make_enterprise", "principal_of", "store_attachments"]

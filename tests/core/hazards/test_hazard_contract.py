@@ -61,7 +61,7 @@ async def test_lifecycle_and_lists_on_every_database(any_db_url, tmp_path):
     from core.hazards.queries import HazardFilter, list_hazards
     from server import build_context
     from tests.conftest import make_settings
-    from tests.core.hazards.conftest import ADMIN, make_enterprise
+    from tests.core.hazards.conftest import ADMIN, make_enterprise, store_attachments
 
     clock = FrozenClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     ctx = build_context(make_settings(any_db_url, str(tmp_path / "data")), clock)
@@ -73,6 +73,7 @@ async def test_lifecycle_and_lists_on_every_database(any_db_url, tmp_path):
         clock.advance(days=4)
         overdue = await list_hazards(ctx, ADMIN, HazardFilter(overdue=True, industry="hazchem", region_code="510600"))
         assert [i.id for i in overdue.items] == [h.id] and overdue.items[0].overdue_days == 1
+        store_attachments(ctx, "e" * 64)
         async with ctx.db.write() as session:
             await transition_in_session(session, ctx, _inspector(), h.id, TransitionIn(to_status="awaiting_recheck", evidence=["e" * 64]))
             await transition_in_session(session, ctx, _inspector(), h.id, TransitionIn(to_status="closed"))

@@ -7,11 +7,20 @@ from typing import Any
 
 import pytest
 
-from tests.core.hazards.conftest import ROLES
+from tests.core.hazards.conftest import ROLES, store_attachments
 
 STATUSES = ("reported", "rectifying", "awaiting_recheck", "closed")
 PHOTO = "a" * 64
 PHOTO2 = "b" * 64
+
+
+
+@pytest.fixture(autouse=True)
+def _photos_arrived(api: Any) -> None:
+    """The photos these tests name have arrived: closing needs the rectification evidence (what
+    happens while it has not is pinned in test_evidence.py)."""
+    store_attachments(api.ctx, PHOTO, PHOTO2)
+
 
 # Hand-written expectation (independent of core.hazards.rules): (from, to) -> roles that may.
 OFFICERS = {"admin", "department_admin", "inspector"}

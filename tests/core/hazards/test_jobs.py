@@ -29,7 +29,7 @@ from core.storage.audit_log import AuditEntry
 from core.storage.changes import Change
 from server import build_context
 from tests.conftest import make_settings
-from tests.core.hazards.conftest import make_enterprise
+from tests.core.hazards.conftest import make_enterprise, store_attachments
 
 INSPECTOR = Principal(user_id="00000000-0000-0000-0000-00000000001a", username="insp", role="inspector", region_code="510681", industries=("hazchem",))
 
@@ -53,6 +53,8 @@ async def rectifying_hazard(ctx: Any, enterprise_id: str, days: int, level: str 
 async def test_overdue_marking_and_escalation_with_a_controllable_clock(api, clock):
     ctx = api.ctx
     ent = await make_enterprise(ctx)
+    await api.user("ent_user", "enterprise_user", enterprise_id=ent.id)
+    await api.user("dept", "department_admin", region_code="510681", industries=["hazchem"])
     h = await rectifying_hazard(ctx, ent.id, days=10)
     fine = await rectifying_hazard(ctx, ent.id, days=30)
     clock.advance(days=9)
@@ -79,7 +81,7 @@ async def test_overdue_marking_and_escalation_with_a_controllable_clock(api, clo
     assert stored is not None and stored.listed_supervision and stored.listed_reason == "逾期超过7天未完成整改，升级挂牌督办"
     assert other is not None and not other.listed_supervision and other.overdue_marked_at is None
     assert [t.action for t in history][-2:] == ["marked_overdue", "listed_supervision"] and history[-1].actor_id is None
-    assert sorted(n.kind for n in notes) == ["hazard_listed", "hazard_listed", "hazard_overdue", "hazard_overdue"]
+    assert sorted(n.kind for n in notes) == ["hazard_listed", "hazard_listed", "hazard_overdue", "hazard_overdue"]  # the enterprise's user and the department
 
 
 async def test_escalation_days_are_configurable_and_closed_hazards_are_left_alone(api, clock):
@@ -89,6 +91,7 @@ async def test_escalation_days_are_configurable_and_closed_hazards_are_left_alon
     h = await rectifying_hazard(ctx, ent.id, days=1)
     clock.advance(days=1, seconds=1)
     assert (await run_job(ctx, "hazard_overdue")).result == {"marked_overdue": 1, "escalated": 1}
+    store_attachments(ctx, "c" * 64)
     async with ctx.db.write() as session:
         await transition_in_session(session, ctx, INSPECTOR, h.id, TransitionIn(to_status="awaiting_recheck", evidence=["c" * 64]))
         await transition_in_session(session, ctx, INSPECTOR, h.id, TransitionIn(to_status="closed"))
@@ -112,16 +115,16 @@ async def test_extended_deadline_can_become_overdue_again(api, clock):
 async def test_deadline_reminders_once_per_deadline(api, clock):
     ctx = api.ctx
     ent = await make_enterprise(ctx)
+    await api.user("ent_user", "enterprise_user", enterprise_id=ent.id)
     soon = await rectifying_hazard(ctx, ent.id, days=2)
     await rectifying_hazard(ctx, ent.id, days=10)
     outcome = await run_job(ctx, "deadline_reminders")
-    assert outcome.result == {"hazards_due_soon": 1, "notifications": 2}
+    assert outcome.result == {"hazards_due_soon": 1, "notifications": 1}  # the enterprise's one user (INSPECTOR is no stored user)
     before = await counts(ctx)
     assert (await run_job(ctx, "deadline_reminders", force=True)).result == {"hazards_due_soon": 1, "notifications": 0}
     assert await counts(ctx) == before
     clock.advance(days=1)
     assert (await run_job(ctx, "deadline_reminders")).result == {"hazards_due_soon": 1, "notifications": 0}
-    await api.user("ent_user", "enterprise_user", enterprise_id=ent.id)
     headers = await api.login("ent_user")
     notes = (await api.client.get("/api/v1/notifications", headers=headers)).json()
     assert [(n["kind"], n["entity_id"]) for n in notes] == [("deadline_reminder", soon.id)]
@@ -172,7 +175,7 @@ async def test_plan_assignments_job_hands_out_the_coming_period(api, admin, cloc
     assert r.status_code == 201
     clock.set(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
     outcome = await run_job(ctx, "plan_assignments")
-    assert outcome.result["created"] == 4 and outcome.result["through"] == "2026-04-02"  # Jan..Apr for a monthly enterprise
+    assert outcome.result["created"] == 2 and outcome.result["through"] == "2026-04-02"  # March and April for a monthly enterprise (Jan, Feb are past)
     before = await counts(ctx)
     assert (await run_job(ctx, "plan_assignments", force=True)).result["created"] == 0
     assert await counts(ctx) == before

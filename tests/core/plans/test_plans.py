@@ -37,7 +37,8 @@ async def test_plan_generation_covers_every_enterprise_at_its_frequency(api, adm
     assert plan["frequencies"] == {"major": "monthly", "high": "quarterly", "moderate": "half_yearly", "low": "half_yearly", "unrated": "yearly"}
     r = await api.client.post(f"/api/v1/plans/{plan['id']}/generate", headers=dept)
     assert r.status_code == 200, r.text
-    assert r.json() == {"created": 12 + 4 + 2 + 2 + 1, "existing": 0, "uncovered": []}
+    # generated from today (2 March): the monthly enterprise's January and February are past
+    assert r.json() == {"created": 10 + 4 + 2 + 2 + 1, "existing": 0, "uncovered": []}
 
     async with api.ctx.db.read() as session:
         rows = (await session.exec(select(Assignment).where(col(Assignment.plan_id) == plan["id"]))).all()
@@ -47,7 +48,7 @@ async def test_plan_generation_covers_every_enterprise_at_its_frequency(api, adm
         windows[a.enterprise_id].append((a.due_from, a.due_until))
     assert set(windows) == {ents[k]["id"] for k in ("major", "high", "moderate", "low", "unrated")}
     assert sorted(windows[ents["high"]["id"]]) == [(date(2026, 1, 1), date(2026, 3, 31)), (date(2026, 4, 1), date(2026, 6, 30)), (date(2026, 7, 1), date(2026, 9, 30)), (date(2026, 10, 1), date(2026, 12, 31))]
-    assert sorted(windows[ents["major"]["id"]])[1] == (date(2026, 2, 1), date(2026, 2, 28))
+    assert sorted(windows[ents["major"]["id"]])[:2] == [(date(2026, 3, 1), date(2026, 3, 31)), (date(2026, 4, 1), date(2026, 4, 30))]
     assert sorted(windows[ents["low"]["id"]]) == [(date(2026, 1, 1), date(2026, 6, 30)), (date(2026, 7, 1), date(2026, 12, 31))]
     assert windows[ents["unrated"]["id"]] == [(date(2026, 1, 1), date(2026, 12, 31))]
     # only inspectors whose scope covers the enterprises, each enterprise keeps one inspector, load is spread
@@ -58,7 +59,7 @@ async def test_plan_generation_covers_every_enterprise_at_its_frequency(api, adm
     assert Counter((c.entity_id, c.user_id) for c in changes) == Counter((a.id, a.inspector_id) for a in rows)
 
     again = (await api.client.post(f"/api/v1/plans/{plan['id']}/generate", headers=dept)).json()
-    assert again == {"created": 0, "existing": 21, "uncovered": []}
+    assert again == {"created": 0, "existing": 19, "uncovered": []}
 
     insp1 = await api.login("insp1")
     mine = (await api.client.get("/api/v1/assignments", headers=insp1)).json()
@@ -73,10 +74,10 @@ async def test_generation_through_a_date_and_uncovered_enterprises(api, admin):
     plan = (await api.client.post("/api/v1/plans", json={"year": 2026, "title": "计划", "region_code": "510681", "industries": ["hazchem"]}, headers=dept)).json()
     r = await api.client.post(f"/api/v1/plans/{plan['id']}/generate?through=2026-03-15", headers=dept)
     body = r.json()
-    assert body["created"] == 3 + 1 + 1 + 1  # major Jan–Mar, high Q1, moderate H1, low year
+    assert body["created"] == 1 + 1 + 1 + 1  # major March (Jan and Feb are past), high Q1, moderate H1, low year
     assert [u["enterprise_id"] for u in body["uncovered"]] == [ents["unrated"]["id"]]
     r = await api.client.post(f"/api/v1/plans/{plan['id']}/generate?through=2026-04-01", headers=dept)
-    assert r.json()["created"] == 2 and r.json()["existing"] == 6  # major April, high Q2
+    assert r.json()["created"] == 2 and r.json()["existing"] == 4  # major April, high Q2
 
 
 async def test_plan_scope_and_roles(api, admin):
@@ -111,7 +112,7 @@ async def test_coverage_counts_inspections_and_completion(api, admin, clock):
     cov = (await api.client.get(f"/api/v1/plans/{plan['id']}/coverage", headers=dept)).json()
     assert cov["enterprises_in_scope"] == 5 and cov["enterprises_inspected"] == 1
     assert {e["enterprise_id"] for e in cov["not_inspected"]} == {ents[k]["id"] for k in ("major", "high", "moderate", "low", "unrated")} - {first["enterprise_id"]}
-    assert cov["assignments_total"] == 12 + 4 + 2 + 1 + 1 and cov["assignments_done"] == 1
-    assert cov["completion_rate"] == round(1 / 20, 4)
+    assert cov["assignments_total"] == 10 + 4 + 2 + 1 + 1 and cov["assignments_done"] == 1  # from March on
+    assert cov["completion_rate"] == round(1 / 18, 4)
     done = (await api.client.get(f"/api/v1/assignments?plan_id={plan['id']}&status=done", headers=admin)).json()
     assert [a["id"] for a in done] == [first["id"]] and done[0]["version"] == 2

@@ -23,7 +23,7 @@ from core.access.scope import Principal
 from core.hazards.service import create_hazard_in_session, transition_in_session
 from core.hazards.wire import HazardIn, TransitionIn
 from core.inspections.records import record_inspection_in_session
-from tests.core.hazards.conftest import ADMIN, make_enterprise
+from tests.core.hazards.conftest import ADMIN, make_enterprise, store_attachments
 
 PHOTO = "d" * 64
 
@@ -37,6 +37,7 @@ async def _hazard(ctx, enterprise_id, level, deadline_days=None, close=False):  
 
 
 async def _close(ctx, hazard_id):  # type: ignore[no-untyped-def]
+    store_attachments(ctx, PHOTO)  # a hazard closes only on rectification evidence that arrived
     async with ctx.db.write() as session:
         await transition_in_session(session, ctx, ADMIN, hazard_id, TransitionIn(to_status="awaiting_recheck", evidence=[PHOTO]))
         await transition_in_session(session, ctx, ADMIN, hazard_id, TransitionIn(to_status="closed"))

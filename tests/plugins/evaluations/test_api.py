@@ -37,7 +37,7 @@ async def test_evaluators_are_listed_with_their_plugin_and_input_schema(api: Api
     listed = {entry["id"]: entry for entry in response.json()}
     assert {k: v["plugin"] for k, v in listed.items()} == BUILTIN_EVALUATORS
     lec = listed["risk.lec"]
-    assert (lec["title"], lec["version"]) == ("作业条件危险性分析（LEC）", "1.0.0")
+    assert (lec["title"], lec["version"]) == ("作业条件危险性分析（LEC）", "1.1.0")
     schema = lec["input_schema"]
     assert schema["$ref"] == "#/$defs/LecInput"
     assert set(schema["$defs"]["LecInput"]["required"]) == {"l", "e", "c"}
@@ -62,6 +62,8 @@ async def test_evaluators_are_listed_with_their_plugin_and_input_schema(api: Api
     ],
 )
 async def test_each_builtin_evaluator_runs_and_its_result_is_stored(api: Api, admin, firm, evaluator, data, expected):
+    if evaluator == "dual_prevention.large_medium":  # its standard is for 大中型 enterprises only
+        firm = await api.enterprise(admin, name="广汉大型化工有限公司", scale="large_medium")
     response = await evaluate(api, admin, firm["id"], evaluator, data)
     assert response.status_code == 201, response.text
     body = response.json()
@@ -168,7 +170,8 @@ async def test_unknown_evaluator_is_404(api: Api, admin, firm):
     assert response.json()["field"] == "evaluator"
 
 
-async def test_same_input_twice_stores_identical_results(api: Api, admin, firm, clock):
+async def test_same_input_twice_stores_identical_results(api: Api, admin, clock):
+    firm = await api.enterprise(admin, name="广汉大型化工有限公司", scale="large_medium")
     data = dual_prevention_input("large_medium", **{"E1.3": {"deductions": [{"rule": "a"}]}})
     first = (await evaluate(api, admin, firm["id"], "dual_prevention.large_medium", data)).json()
     clock.advance(seconds=60)

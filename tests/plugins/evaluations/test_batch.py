@@ -32,13 +32,13 @@ ROOT = Principal(user_id="00000000-0000-4000-8000-000000000001", username="root"
 
 
 def lec_1_1() -> LecEvaluator:
-    """A revised LEC standard: L = 0.5 dropped from its table, orange starts at 240."""
+    """A revised LEC standard (1.2.0 after the shipped 1.1.0): L = 0.5 dropped from its table, orange starts at 240."""
     tables = load_tables().lec
     l_values = [v for v in tables.l.values if v.value != 0.5]
     revised = msgspec.structs.replace(tables, l=msgspec.structs.replace(tables.l, values=l_values))
     bands = RiskBands(major=Cut(min=320, inclusive=False), high=Cut(min=240), moderate=Cut(min=70), low=Cut(min=20))
     evaluator = LecEvaluator(tables=revised, thresholds=bands)
-    evaluator.version = "1.1.0"
+    evaluator.version = "1.2.0"
     return evaluator
 
 
@@ -77,8 +77,8 @@ async def test_batch_rescores_the_scope_from_the_latest_input_and_reports_each(a
 
     await evaluate(api, admin, a["id"], "risk.lec", {"l": 3, "e": 6, "c": 7})  # older input: D = 126
     clock.advance(seconds=60)
-    await evaluate(api, admin, a["id"], "risk.lec", LEC_HIGH)  # latest: D = 252, high under 1.0.0
-    await evaluate(api, admin, b["id"], "risk.lec", {"l": 0.5, "e": 6, "c": 40})  # L = 0.5 is gone in 1.1.0
+    await evaluate(api, admin, a["id"], "risk.lec", LEC_HIGH)  # latest: D = 252, high under 1.1.0
+    await evaluate(api, admin, b["id"], "risk.lec", {"l": 0.5, "e": 6, "c": 40})  # L = 0.5 is gone in 1.2.0
     await evaluate(api, admin, c["id"], "efficiency.assessment", EFFICIENCY_FAIR)  # nothing for risk.lec
     for other in (coal, closed, shifang):
         await evaluate(api, admin, other["id"], "risk.lec", LEC_HIGH)
@@ -95,7 +95,7 @@ async def test_batch_rescores_the_scope_from_the_latest_input_and_reports_each(a
     assert "FAILED" in lines[1] and "无评估数据" in lines[2]
 
     rows = await stored_lec(api, a["id"])
-    assert [(r.evaluator_version, r.risk_level) for r in rows] == [("1.0.0", "moderate"), ("1.0.0", "high"), ("1.1.0", "high")]
+    assert [(r.evaluator_version, r.risk_level) for r in rows] == [("1.1.0", "moderate"), ("1.1.0", "high"), ("1.2.0", "high")]
     rescored = rows[-1]
     assert rescored.input == LEC_HIGH and rescored.created_by is None
     assert rescored.result["details"]["thresholds"]["high"]["min"] == 240
@@ -103,7 +103,7 @@ async def test_batch_rescores_the_scope_from_the_latest_input_and_reports_each(a
         audit = (await session.exec(select(AuditEntry).where(col(AuditEntry.entity_id) == rescored.id))).one()
     assert (audit.action, audit.actor_id, audit.actor_name) == ("evaluation.create", None, SYSTEM.name)
     for untouched in (b, coal, closed, shifang):
-        assert [r.evaluator_version for r in await stored_lec(api, untouched["id"])] == ["1.0.0"]
+        assert [r.evaluator_version for r in await stored_lec(api, untouched["id"])] == ["1.1.0"]
 
     # Running it again stores nothing new for A; B still fails, C still has no data.
     again = await rescore(api.direct, registry_with(lec_1_1()), "risk.lec", region_code="510681", industry="hazchem")
@@ -113,7 +113,7 @@ async def test_batch_rescores_the_scope_from_the_latest_input_and_reports_each(a
     # A wider region takes 什邡 in; the coal mine and the closed firm stay out.
     wider = await rescore(api.direct, registry_with(lec_1_1()), "risk.lec", region_code="510600", industry="hazchem")
     assert (wider.total, wider.scored) == (4, 1)
-    assert [r.evaluator_version for r in await stored_lec(api, shifang["id"])] == ["1.0.0", "1.1.0"]
+    assert [r.evaluator_version for r in await stored_lec(api, shifang["id"])] == ["1.1.0", "1.2.0"]
 
 
 async def test_an_evaluator_defect_on_one_enterprise_does_not_stop_the_rest(api: Api, admin):
@@ -175,7 +175,7 @@ def test_evaluate_command_prints_progress_and_a_summary_and_fails_on_failures(se
     assert f"[1/3] 一号化工 ({ids['一号化工']}): scored 252/1000" in result.output
     assert f"[2/3] 三号化工 ({ids['三号化工']}): skipped" in result.output
     assert f"[3/3] 二号化工 ({ids['二号化工']}): FAILED" in result.output
-    assert "risk.lec 1.1.0: 3 enterprises, 1 scored, 0 unchanged, 1 without data, 1 failed" in result.output
+    assert "risk.lec 1.2.0: 3 enterprises, 1 scored, 0 unchanged, 1 without data, 1 failed" in result.output
 
 
 def test_evaluate_command_refuses_unknown_evaluators_and_missing_scope(settings):

@@ -52,8 +52,9 @@ async def test_an_evaluation_without_a_risk_level_is_refused(api: Api, admin, fi
     response = await set_level(api, admin, firm["id"], evaluation_id=efficiency["id"])
     assert response.status_code == 409
     assert (response.json()["code"], response.json()["field"]) == ("not_a_risk_evaluation", "evaluation_id")
-    # LEC below 20 grades nothing: it cannot set a level either.
-    ungraded = (await evaluate(api, admin, firm["id"], "risk.lec", {"l": 1, "e": 1, "c": 7})).json()
+    # LEC under a local rule with a `low` bound grades nothing below it: no level to set either.
+    local_rule = {"major": {"min": 320, "inclusive": False}, "high": {"min": 160}, "moderate": {"min": 70}, "low": {"min": 20}}
+    ungraded = (await evaluate(api, admin, firm["id"], "risk.lec", {"l": 1, "e": 1, "c": 7, "thresholds": local_rule})).json()
     assert (ungraded["grade"], ungraded["risk_level"]) == ("not_graded", None)
     assert (await set_level(api, admin, firm["id"], evaluation_id=ungraded["id"])).status_code == 409
     current = (await api.client.get(f"/api/v1/enterprises/{firm['id']}", headers=admin)).json()
@@ -76,3 +77,11 @@ async def test_an_evaluation_of_another_enterprise_or_a_stale_version_is_refused
     assert missing.status_code == 400 and missing.json()["field"] == "evaluation_id"
     current = (await api.client.get(f"/api/v1/enterprises/{firm['id']}", headers=admin)).json()
     assert (current["risk_level"], current["version"]) == (None, 1)
+
+
+async def test_lec_below_twenty_is_low_risk_and_can_set_the_level(api: Api, admin, firm):
+    graded = (await evaluate(api, admin, firm["id"], "risk.lec", {"l": 1, "e": 1, "c": 7})).json()  # D = 7
+    assert (graded["grade"], graded["risk_level"]) == ("low", "low")
+    response = await set_level(api, admin, firm["id"], evaluation_id=graded["id"])
+    assert response.status_code == 200, response.text
+    assert response.json()["risk_level"] == "low"

@@ -211,3 +211,29 @@ def test_hookimpl_provides_both_variants():
     pm.register(dual_prevention)
     ids = sorted(ev.id for batch in pm.hook.anjian_evaluators() for ev in batch)
     assert ids == ["dual_prevention.large_medium", "dual_prevention.small_micro"]
+
+
+@pytest.mark.parametrize("evaluator", [LARGE, SMALL], ids=["large_medium", "small_micro"])
+def test_an_open_listed_major_hazard_in_the_facts_is_the_v2_veto(evaluator):
+    data = {"items": findings(evaluator), "enterprise_facts": {"open_listed_major_hazards": ["h-1", "h-2"]}}
+    result = evaluate_raw(evaluator, data)
+    assert (result.percent, result.grade, result.passed) == (100, "fail", False)
+    assert [v.item for v in result.vetoes] == ["V2"]
+    assert "挂牌督办的重大事故隐患 2 项未销号：h-1、h-2" in result.vetoes[0].reason
+    assert any(line.startswith("否决项：V2") for line in result.explanation)
+    assert evaluate_raw(evaluator, {"items": findings(evaluator), "enterprise_facts": {}}).grade == "benchmark"
+
+
+def test_shipped_standards_name_their_scale_and_the_triggered_veto():
+    assert (LARGE.scale, SMALL.scale) == ("large_medium", "small_micro")
+    for evaluator in (LARGE, SMALL):
+        assert [v.code for v in evaluator.standard.vetoes if v.trigger == "open_listed_major_hazard"] == ["V2"]
+
+
+def test_loader_rejects_two_veto_items_with_one_trigger(tmp_path):
+    data = yaml.safe_load((STANDARDS_DIR / "small_micro.yaml").read_text(encoding="utf-8"))
+    data["vetoes"][0]["trigger"] = "open_listed_major_hazard"
+    path = tmp_path / "twice.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(StandardError, match="at most one veto item per trigger"):
+        load_standard(path)

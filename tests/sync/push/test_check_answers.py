@@ -84,3 +84,18 @@ def test_a_required_item_left_unanswered_is_refused_and_an_optional_one_is_not()
         check_answers(record, _pinned())
     assert (refused.value.field, refused.value.code) == ("answers.A-7", "required_item_missing")
     assert "A-6" not in _record().answers and check_answers(_record(), _pinned()) == []
+
+
+def test_every_answer_that_does_not_fit_is_reported_not_only_the_first() -> None:
+    record = _record(**{"A-1": {"note": "看不清"}, "A-3": {"result": "na"}, "A-2": {"value": "二十"}})
+    del record.answers["A-7"]
+    problems: list = []
+    check_answers(record, _pinned(), problems)
+    assert [(p.field, p.code) for p in problems] == [
+        ("answers.A-1.result", "answer_missing"), ("answers.A-2.value", "number_required"), ("answers.A-3.result", "na_not_allowed"),
+        ("answers.A-7", "required_item_missing"),
+    ]
+    with pytest.raises(InvalidInput) as refused:
+        check_answers(record, _pinned())
+    assert (refused.value.field, refused.value.code) == ("answers.A-1.result", "answer_missing")
+    assert [p.code for p in refused.value.problems] == [p.code for p in problems]  # type: ignore[attr-defined]

@@ -77,7 +77,7 @@ async def test_a_hazard_id_reused_inside_one_group_is_refused_for_the_second_rec
     two = world.submission(answers=_FAILING, hazards=hazard)
     results = await world.push(tablet, one, two, world.submission())
     assert [(r["status"], r.get("code")) for r in results] == [("accepted", None), ("rejected", "id_in_use"), ("accepted", None)]
-    assert results[1]["field"] == "id"
+    assert results[1]["field"] == "hazards.0.id"  # the hazard's id, not the record's
     assert await _count(world.api.ctx, Hazard) == 3
 
 
