@@ -103,3 +103,30 @@ def test_an_expired_access_token_is_refreshed_and_the_sync_goes_on(browser, seed
         watch.check()
     finally:
         server.stop()
+
+
+def test_an_enterprise_that_leaves_the_scope_leaves_the_tablet_with_its_hazards(browser, field_server) -> None:  # type: ignore[no-untyped-def]
+    """Pull tombstones: an enterprise deactivated in the office disappears from the tablet at the
+    next sync, and its hazards and assignments with it (docs/sync.md, Pull)."""
+    world = field_server.world
+    context = new_context(browser)
+    page = context.new_page()
+    watch = Watch(page)
+    login(page, field_server)
+    page.wait_for_selector(f"[data-assignment='{world.assignment_id}']")
+    go(page, "hazards")
+    assert page.locator("[data-hazard]").count() == 2
+    with field_server.api("root") as admin:
+        answer = admin.patch(f"/api/v1/enterprises/{world.enterprise_id}", json={"active": False})
+        assert answer.status_code == 200, answer.text
+    go(page, "sync")
+    page.click("[data-sync-now]")
+    go(page, "hazards")
+    page.wait_for_function("document.querySelectorAll('[data-hazard]').length === 0")
+    go(page, "tasks")
+    assert page.locator("[data-assignment]").count() == 0
+    go(page, "enterprises")
+    page.fill("[data-query]", "红星")
+    page.wait_for_function("document.querySelector('[data-count]').textContent.includes('匹配 0 家')")
+    context.close()
+    watch.check()
