@@ -19,7 +19,6 @@ from core.access.scope import Principal
 from core.context import Context
 from core.errors import not_found
 from core.ids import new_id
-from core.storage.changes import record_change
 from core.storage.db_types import UTCDateTime
 from core.storage.write_set import WriteSet
 
@@ -69,15 +68,14 @@ async def notify(
     entity_id: str | None = None,
 ) -> bool:
     """Add a notification unless one with ``dedup_key`` exists; True when added. Tablets get it by pull."""
-    if (await session.exec(select(Notification.id).where(col(Notification.dedup_key) == dedup_key))).first():
+    if await taken_keys(session, [dedup_key]):
         return False
-    now = ctx.clock.now()
-    item = Notification(
-        dedup_key=dedup_key, user_id=user_id, enterprise_id=enterprise_id, kind=kind, title=title, body=body,
-        entity=entity, entity_id=entity_id, created_at=now,
+    writes = WriteSet()
+    stage_notification(
+        writes, dedup_key=dedup_key, kind=kind, title=title, body=body, user_id=user_id, enterprise_id=enterprise_id,
+        entity=entity, entity_id=entity_id, at=ctx.clock.now(),
     )
-    session.add(item)
-    await record_change(session, entity="notification", entity_id=item.id, at=now, enterprise_id=enterprise_id, user_id=user_id)
+    await writes.flush(session)
     return True
 
 

@@ -6,6 +6,7 @@ A snapshot exists at most once per (kind, period): running the job again finds i
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -98,13 +99,21 @@ async def store_snapshot(ctx: Context, kind: str, period: str, start: datetime, 
     return {"period": period, "created": True, "cells": len(cells)}
 
 
+SnapshotOperation = Callable[[Context, str, str, datetime, datetime], Awaitable[dict[str, Any]]]
+PREVIOUS_PERIOD = {"monthly_dispatch": previous_month, "quarterly_bulletin": previous_quarter}
+
+
+async def on_previous_period(ctx: Context, kind: str, now: datetime, operation: SnapshotOperation) -> dict[str, Any]:
+    """``operation`` (store or rebuild) on the snapshot of ``kind`` for the period before ``now``."""
+    period, start, end = PREVIOUS_PERIOD[kind](now)
+    return await operation(ctx, kind, period, start, end)
+
+
 async def monthly_dispatch(ctx: Context, now: datetime) -> dict[str, Any]:
     """月调度 of the month before ``now``."""
-    period, start, end = previous_month(now)
-    return await store_snapshot(ctx, "monthly_dispatch", period, start, end)
+    return await on_previous_period(ctx, "monthly_dispatch", now, store_snapshot)
 
 
 async def quarterly_bulletin(ctx: Context, now: datetime) -> dict[str, Any]:
     """季通报 of the quarter before ``now``."""
-    period, start, end = previous_quarter(now)
-    return await store_snapshot(ctx, "quarterly_bulletin", period, start, end)
+    return await on_previous_period(ctx, "quarterly_bulletin", now, store_snapshot)

@@ -20,7 +20,7 @@ from core.access.permissions import require
 from core.access.scope import Principal
 from core.context import Context
 from core.errors import InvalidInput
-from core.reports.jobs import compute_cells, previous_month, previous_quarter, store_snapshot
+from core.reports.jobs import compute_cells, on_previous_period, store_snapshot
 from core.reports.periods import KIND_OF, Period, parse_period
 from core.reports.snapshots import SNAPSHOT_KINDS, ReportSnapshot
 from core.storage.audit_log import SYSTEM, Actor, append_audit
@@ -90,11 +90,9 @@ def closed_period(ctx: Context, kind: str, period: str) -> Period:
 
 async def rebuild_monthly_dispatch(ctx: Context, now: datetime) -> dict[str, Any]:
     """What a forced ``monthly_dispatch`` run does: last month's 月调度 rebuilt."""
-    period, start, end = previous_month(now)
-    return await rebuild_snapshot(ctx, "monthly_dispatch", period, start, end)
+    return await on_previous_period(ctx, "monthly_dispatch", now, rebuild_snapshot)
 
 
 async def rebuild_quarterly_bulletin(ctx: Context, now: datetime) -> dict[str, Any]:
     """What a forced ``quarterly_bulletin`` run does: last quarter's 季通报 rebuilt."""
-    period, start, end = previous_quarter(now)
-    return await rebuild_snapshot(ctx, "quarterly_bulletin", period, start, end)
+    return await on_previous_period(ctx, "quarterly_bulletin", now, rebuild_snapshot)
