@@ -15,6 +15,7 @@ from litestar.openapi import OpenAPIConfig
 
 import checklists.tables  # noqa: F401  (registers the checklist tables)
 import core.tables  # noqa: F401  (registers every core table)
+import plugins.documents.tables  # noqa: F401  (registers the documents tables)
 import sync.tables  # noqa: F401  (registers the sync tables)
 from checklists import api as checklists_api
 from checklists.cli import checklist_cli
@@ -51,6 +52,11 @@ from core.storage.database import Database
 from core.storage.gc_tuning import tune_gc
 from plugins import api as plugins_api
 from plugins.cli import plugins_cli
+from plugins.documents import api as documents_api
+from plugins.documents.attachment_access import provide_attachment_access
+from plugins.documents.catalogue import collect_document_types
+from plugins.documents.cli import make_documents_command
+from plugins.documents.sources import provide_inspections
 from plugins.evaluations import api as evaluations_api
 from plugins.evaluations.cli import make_evaluate_command
 from plugins.evaluations.submissions import provide_submissions
@@ -58,21 +64,27 @@ from plugins.manager import load_plugins
 from plugins.publishing import publish_plugin_checklists
 from plugins.registry import PluginRegistry
 from sync import api as sync_api
+from sync.attachment_access import may_see
 from sync.client.cli import tablet_cli
+from sync.document_source import inspection_facts
 from sync.push.submission_lookup import stored_submission
+from sync.readback import api as readback_api
 from sync.upload_expiry import UPLOAD_EXPIRY_JOB
 from web import routes as web_routes
+from web.console.templating import TEMPLATE_CONFIG as CONSOLE_TEMPLATES
 
 __version__ = "0.1.0"
 
 add_job(UPLOAD_EXPIRY_JOB)  # sync's job; core's catalogue may not import sync
 provide_submissions(stored_submission)  # checklist.score by submission_id; plugins may not import sync
+provide_inspections(inspection_facts)  # documents read inspections back through sync (one reader with GET /inspections/{id})
+provide_attachment_access(may_see)  # a signature put on a document must be an image its signer may see
 
 # One ``ROUTES`` per room: the core domains, then checklists, plugins and the tablet protocol.
 ROUTE_MODULES = (
     health, api_docs, access_api, enterprises_api, regions_api, audit_api, hazards_api, inspections_api, plans_api,
-    notifications_api, reports_api, scheduler_api, checklists_api, plugins_api, evaluations_api, sync_api,
-    web_routes,  # the field app's static files at /app/
+    notifications_api, reports_api, scheduler_api, checklists_api, plugins_api, evaluations_api, documents_api, sync_api, readback_api,
+    web_routes,  # the field app's static files at /app/, the office console at /
 )
 
 
@@ -102,6 +114,7 @@ def create_app(
     ctx = build_context(settings, clock)
     if plugins is None:
         plugins = load_plugins(disabled=settings.plugins_disabled, strict=settings.plugins_strict)
+    document_types = collect_document_types(plugins)  # a plugin's broken type is reported on it, the rest load
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -125,10 +138,12 @@ def create_app(
         request_class=GuardedRequest,  # refuses too deep bodies and NUL characters before handlers see them
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         openapi_config=_openapi(),
+        template_config=CONSOLE_TEMPLATES,  # the office console's pages (web/console/templates)
         # zlib's default level: Litestar's 9 took twice the CPU of 6 on a pull page for 0.1 % fewer bytes
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6),
+        # A handler whose ``opt`` sets ``uncompressed`` is sent as it is (attachments: byte ranges, already compressed images).
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6, exclude_opt_key="uncompressed"),
         request_max_body_size=settings.max_body_bytes,
-        state=State({"ctx": ctx, "settings": settings, "plugins": plugins}),
+        state=State({"ctx": ctx, "settings": settings, "plugins": plugins, "document_types": document_types}),
         lifespan=[lifespan],
         logging_config=None,
     )
@@ -201,6 +216,7 @@ cli.add_command(
     make_evaluate_command(build_context, lambda s: load_plugins(disabled=s.plugins_disabled, strict=s.plugins_strict))
 )
 cli.add_command(tablet_cli)
+cli.add_command(make_documents_command(build_context, lambda s: load_plugins(disabled=s.plugins_disabled, strict=s.plugins_strict)))
 register_jobs(cli, build_context)
 
 

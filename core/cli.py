@@ -90,13 +90,20 @@ def register(cli: click.Group, build_context: Callable[..., Context]) -> None:
     @click.option("--enterprise", "enterprise_id", default=None, help="Enterprise id (enterprise users).")
     @click.option("--grid", "grid_code", default=None)
     @click.option("--display-name", default="")
+    @click.option("--card-no", "enforcement_card_no", default=None, help="执法证号: the enforcement certificate number printed on documents (at most 32 characters).")
     @click.password_option("--password", prompt="Password", help="Prompted when not given.")
-    def create(username: str, role: str, region_code: str | None, industries: tuple[str, ...], enterprise_id: str | None, grid_code: str | None, display_name: str, password: str) -> None:
+    def create(
+        username: str, role: str, region_code: str | None, industries: tuple[str, ...], enterprise_id: str | None, grid_code: str | None, display_name: str,
+        enforcement_card_no: str | None, password: str,
+    ) -> None:
         """Create a user with a role and a scope (the password must meet the password policy)."""
         weak = weakness(password)
         if weak is not None:  # the check create_user makes, before touching the database and for any length
             raise click.ClickException(f"{weak[1]} [password] ({weak[0]})")
-        data: dict[str, Any] = dict(username=username, password=password, role=role, region_code=region_code, industries=list(industries), enterprise_id=enterprise_id, grid_code=grid_code, display_name=display_name)
+        data: dict[str, Any] = dict(
+            username=username, password=password, role=role, region_code=region_code, industries=list(industries), enterprise_id=enterprise_id,
+            grid_code=grid_code, display_name=display_name, enforcement_card_no=enforcement_card_no,
+        )
         out = run_with_context(build_context, lambda ctx: create_user(ctx, SYSTEM, msgspec.convert(data, UserIn)))
         click.echo(f"created user {out.username} ({out.role}) id={out.id}")
 

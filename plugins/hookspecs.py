@@ -45,6 +45,20 @@ def anjian_evaluators() -> list[Any]:
     """
 
 
+@hookspec
+def anjian_document_types() -> list[Any]:
+    """Enforcement document types (执法文书种类) this plugin adds to the built-in ones.
+
+    Not firstresult: every plugin's list is collected. The built-in types
+    (``plugins/documents/types/``) are always there; a type whose ``code`` is already taken (by a
+    built-in or an earlier plugin) is refused and reported against this plugin, the rest load.
+
+    :returns: a list whose elements are each a ``pathlib.Path`` to a YAML type file or a ``dict``
+        holding a definition (schema: ``plugins.documents.type_schema.DocumentType``; guide:
+        docs/documents.md). Every definition is checked; an invalid one is reported and skipped.
+    """
+
+
 # --- lifecycle -----------------------------------------------------------------------------------
 
 

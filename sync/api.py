@@ -6,10 +6,8 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, Response, get, head, post, put
-from litestar.datastructures import ETag
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
-from litestar.response import File
 
 from core.access.permissions import require
 from core.access.scope import Principal
@@ -19,6 +17,7 @@ from core.errors import InvalidInput, not_found
 from core.http.nul import is_nul_stand_in
 from core.http.openapi_document import BINARY, raw_body
 from sync import attachment_service
+from sync.attachment_download import attachment_response
 from sync.attachments import AttachmentStore, declared_length, parse_range
 from sync.codec import decode, read_body, respond
 from sync.device import require_device
@@ -179,16 +178,23 @@ class AttachmentController(Controller):
             headers={"Upload-Offset": str(state.received), "Upload-Complete": "1" if state.complete else "0", "Upload-Max-Length": str(store.max_bytes)},
         )
 
-    @get("/{sha256:str}", operation_id="getAttachment", media_type="application/octet-stream")
-    async def download(self, ctx: Context, principal: Principal, sha256: str) -> File:
-        """The attachment's bytes, for its uploaders and whoever may see a submission or hazard
+    # Never gzipped (``uncompressed``, server.py): a byte range counts the file's own bytes, and photos are compressed already.
+    @get("/{sha256:str}", operation_id="getAttachment", media_type="application/octet-stream", opt={"uncompressed": True},
+          responses={
+              206: ResponseSpec(None, description="The single byte range asked for (Range: bytes=a-b), with Content-Range"),
+              304: ResponseSpec(None, description="If-None-Match names the attachment's ETag (its sha256)"),
+              416: ResponseSpec(None, description="The range starts past the end; Content-Range: bytes */size"),
+          })
+    async def download(self, request: Request, ctx: Context, principal: Principal, sha256: str) -> Response:
+        """The attachment's bytes (media type from its content; ETag = its sha256; a single Range
+        answers 206), for its uploaders and whoever may see a submission, hazard or document
         referencing it; anyone else gets 404, as for an attachment never uploaded."""
         store = AttachmentStore(ctx.settings)
         digest = store.check_sha(sha256)
         path = await attachment_service.readable_file(ctx, principal, store, digest)
-        return File(
-            path, filename=digest, media_type="application/octet-stream", etag=ETag(value=digest),
-            headers={"Cache-Control": "private, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"},
+        return await attachment_response(
+            path, digest, range_header=request.headers.get("range"), if_none_match=request.headers.get("if-none-match"),
+            if_range=request.headers.get("if-range"),
         )
 
 

@@ -30,6 +30,7 @@ AnswerResult = Literal["pass", "fail", "na"]
 Instant = Annotated[datetime, msgspec.Meta(tz=True, description="带时区的时间（ISO 8601）")]
 # Finite (NaN and infinities are refused): MessagePack carries them, and no stored answer should.
 Number = Annotated[float, msgspec.Meta(ge=-sys.float_info.max, le=sys.float_info.max)]
+MAX_CO_INSPECTORS = 5
 
 
 def _canonical(value: str | None) -> str | None:
@@ -108,12 +109,16 @@ class SubmissionRecord(_Wire, tag="submission", tag_field="kind", kw_only=True):
     hazards: list[TabletHazard] = msgspec.field(default_factory=list)
     replaces: Uuid | None = None
     assignment_id: Annotated[str, msgspec.Meta(max_length=36)] | None = None
+    # The other inspectors present (同行执法人员), by user id; checked on accept (sync/push/co_inspectors.py).
+    co_inspectors: Annotated[list[Uuid], msgspec.Meta(max_length=MAX_CO_INSPECTORS)] = msgspec.field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.id = self.id.lower()
         self.enterprise_id = _canonical(self.enterprise_id)  # type: ignore[assignment]
         self.replaces = _canonical(self.replaces)
         self.assignment_id = _canonical(self.assignment_id)
+        if self.co_inspectors:
+            self.co_inspectors = [user_id.lower() for user_id in self.co_inspectors]
         check_instants(self, "started_at", "finished_at")
 
 
@@ -174,6 +179,8 @@ class PushResult(msgspec.Struct, kw_only=True, omit_defaults=True):
     received_at: datetime | None = None
     missing_attachments: list[str] = msgspec.field(default_factory=list)
     hazard_ids: list[str] = msgspec.field(default_factory=list)
+    # The inspection an accepted inspector's submission recorded: its documents are asked for by it.
+    inspection_id: str | None = None
     conflict_id: str | None = None
     quarantine_id: str | None = None
     current: dict[str, Any] | None = None

@@ -1,4 +1,5 @@
-"""Arrows point down only (docs/architecture.md, "Rooms"): server → sync, checklists, plugins → core;
+"""Arrows point down only (docs/architecture.md, "Rooms"): server → web, sync, checklists, plugins → core
+(web — the field app's files and the office console — is wiring-level like server.py);
 inside core, the kernel and storage never reach up into a domain. Read from the import statements."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("core", "sync", "checklists", "plugins")
+PACKAGES = ("core", "sync", "checklists", "plugins", "web")
 # The kernel modules at core/ top that every room may use; they import only each other and storage.
 PURE_KERNEL = {"core.clock", "core.errors", "core.ids", "core.settings", "core.vocabulary", "core.local_time", "core.wire"}
 # What each room may import from anjian's own code (module prefixes).
@@ -18,6 +19,7 @@ ALLOWED = {
     "checklists": ("core", "checklists"),
     "plugins": ("core", "checklists", "plugins"),
     "sync": ("core", "checklists", "plugins", "sync"),
+    "web": ("core", "checklists", "plugins", "sync", "web"),
 }
 
 

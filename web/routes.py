@@ -1,4 +1,6 @@
-"""Serving the field app: ``web/app/`` at ``/app/`` with litestar's static files, no token needed.
+"""Serving the field app: ``web/app/`` at ``/app/`` with litestar's static files, no token needed;
+and the office console (``web.console``: its pages at ``/``, its files at ``/static/``, the shared
+design system at ``/design/``).
 
 Every file is sent with ``Cache-Control: no-cache`` (the browser revalidates by ETag each time):
 the service worker keeps the offline copy, so the HTTP cache must never hold an old service worker
@@ -16,6 +18,8 @@ from litestar.datastructures import CacheControlHeader
 from litestar.response import Redirect
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
+
+from web.console.router import ROUTES as CONSOLE_ROUTES
 
 APP_DIR = Path(__file__).resolve().parent / "app"
 MOUNT = "/app"
@@ -41,4 +45,4 @@ def field_app_router(app_dir: Path = APP_DIR) -> Router:
     )
 
 
-ROUTES = [field_app_router()]
+ROUTES = [field_app_router(), *CONSOLE_ROUTES]

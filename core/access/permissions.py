@@ -41,6 +41,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "report.rebuild": frozenset({"admin"}),
     "notification.read": ALL_ROLES,
     "job.run": frozenset({"admin"}),
+    # 行政处罚 cases: officers handle them, industry departments follow them; enterprises see only
+    # the decision (a document), not the case file being built against them.
+    "penalty.read": frozenset({"admin", "department_admin", "inspector"}),
+    "penalty.manage": frozenset({"admin", "inspector"}),
+    # 执法文书: officers issue, void and sign them for enterprises in their scope; whoever sees an
+    # enterprise reads its documents (its own enterprise's users too: they were served them). The
+    # 电子案卷 holds audit entries and the full record, so it stays with enforcement staff.
+    "document.read": ALL_ROLES,
+    "document.issue": frozenset({"admin", "inspector"}),
+    "document.void": frozenset({"admin", "inspector"}),
+    "document.authority": frozenset({"admin"}),
+    "case_file.export": frozenset({"admin", "department_admin", "inspector"}),
 }
 
 

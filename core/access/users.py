@@ -24,6 +24,8 @@ class User(SQLModel, table=True):
     grid_code: str | None = Field(default=None, foreign_key="grid.code", max_length=32)
     industries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     enterprise_id: str | None = Field(default=None, foreign_key="enterprise.id", max_length=36)
+    # 执法证号: printed beside the name on enforcement documents; None for users without one.
+    enforcement_card_no: str | None = Field(default=None, max_length=32)
     password_hash: str = Field(max_length=255)
     active: bool = True
     failed_logins: int = 0

@@ -8,7 +8,23 @@ from typing import Annotated
 import msgspec
 
 from core.vocabulary import Industry, Role
-from core.wire import In, RegionCode, Short
+from core.wire import In, RegionCode, Short, invalid_field
+
+CERT_NO_MAX = 32
+# 执法证号 as typed: trimmed, then at most ``CERT_NO_MAX`` characters (blank clears it).
+CertNo = Annotated[str, msgspec.Meta(max_length=128, description="执法证号（去除首尾空白后不超过32个字符；空白表示无）")]
+
+
+def clean_card_no(value: str | None) -> str | None:
+    """The trimmed 执法证号, None for a blank one; refuses one too long or holding control characters."""
+    if value is None:
+        return None
+    value = value.strip()
+    if len(value) > CERT_NO_MAX:
+        raise invalid_field("enforcement_card_no", f"at most {CERT_NO_MAX} characters (执法证号不能超过{CERT_NO_MAX}个字符)")
+    if not value.isprintable():
+        raise invalid_field("enforcement_card_no", "control characters are not allowed (执法证号不能含控制字符)")
+    return value or None
 
 
 class LoginIn(In):
@@ -31,6 +47,10 @@ class UserIn(In):
     grid_code: str | None = None
     industries: list[Industry] = msgspec.field(default_factory=list)
     enterprise_id: str | None = None
+    enforcement_card_no: CertNo | None = None
+
+    def __post_init__(self) -> None:
+        self.enforcement_card_no = clean_card_no(self.enforcement_card_no)
 
 
 class UserPatch(In):
@@ -42,6 +62,11 @@ class UserPatch(In):
     enterprise_id: str | None | msgspec.UnsetType = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
     password: Annotated[str, msgspec.Meta(min_length=8, max_length=256)] | msgspec.UnsetType = msgspec.UNSET
+    enforcement_card_no: CertNo | None | msgspec.UnsetType = msgspec.UNSET
+
+    def __post_init__(self) -> None:
+        if self.enforcement_card_no is not msgspec.UNSET:
+            self.enforcement_card_no = clean_card_no(self.enforcement_card_no)
 
 
 class UserOut(msgspec.Struct, kw_only=True):
@@ -53,6 +78,7 @@ class UserOut(msgspec.Struct, kw_only=True):
     grid_code: str | None
     industries: list[str]
     enterprise_id: str | None
+    enforcement_card_no: str | None  # 执法证号
     active: bool
     locked_until: datetime | None
     created_at: datetime

@@ -282,7 +282,9 @@ async def _validate(
         staged[record.id] = ledger_values
         touched.update({record.id, *reads})
         item.stored = row
-        item.result = PushResult(id=record.id, status="accepted", kind="submission", received_at=now, hazard_ids=list(outcome["hazard_ids"]))
+        item.result = PushResult(
+            id=record.id, status="accepted", kind="submission", received_at=now, hazard_ids=list(outcome["hazard_ids"]), inspection_id=outcome.get("inspection_id"),
+        )
     return rejected, set(staged)
 
 

@@ -118,7 +118,9 @@ async def ingest(
             if error is None:
                 continue  # a deadlock with a concurrent push of the same record: look again
             return await reject_or_raise(ctx, principal, record.id, kind, payload, digest, error, keep_rejected)
-        result = PushResult(id=record.id, status="accepted", kind=kind, received_at=now, hazard_ids=list(outcome.get("hazard_ids", [])))
+        result = PushResult(
+            id=record.id, status="accepted", kind=kind, received_at=now, hazard_ids=list(outcome.get("hazard_ids", [])), inspection_id=outcome.get("inspection_id"),
+        )
         result.missing_attachments = store.missing(record_refs(record))
         if isinstance(record, SubmissionRecord):
             if notify and row is not None:

@@ -30,6 +30,7 @@ from core.hazards.wire import HazardIn
 from core.inspections.records import INSPECTING_ROLES, stage_inspection
 from core.storage.write_set import WriteSet
 from core.vocabulary import INDUSTRY_LABELS
+from sync.push.co_inspectors import check_co_inspectors
 from sync.push.pinned import PinnedVersion, find_pinned
 from sync.push.problems import raise_all
 from sync.push.submissions import Submission
@@ -241,6 +242,8 @@ async def accept_submission(
     _check_shape(record, failed, problems)
     if enterprise is not None and pinned is not None:
         _check_industry(record, enterprise, pinned, problems)
+    if enterprise is not None:
+        await check_co_inspectors(session, principal, record, enterprise, problems)
     if record.replaces is not None:
         replaced = await session.get(Submission, record.replaces)
         if replaced is None or replaced.enterprise_id != record.enterprise_id:
@@ -267,14 +270,15 @@ async def accept_submission(
         "latitude": record.gps.latitude if record.gps else None, "longitude": record.gps.longitude if record.gps else None,
         "gps_accuracy_m": record.gps.accuracy_m if record.gps else None, "answers": record.answers,
         "notes": record.notes, "photos": list(record.photos), "signatures": msgspec.to_builtins(record.signatures),
+        "co_inspectors": list(record.co_inspectors),
         "replaces_id": record.replaces, "assignment_id": record.assignment_id, "failed_items": failed, "hazard_ids": hazard_ids,
         "content_hash": digest,
-    }
+    }  # in the table's column order: PostgreSQL's one-statement insert applies only then (core.storage.row_binding)
     writes.insert(Submission, row)
-    writes.audit(
-        actor=principal.actor, action="submission_accepted", entity="submission", entity_id=record.id, at=now,
-        after={"enterprise_id": enterprise.id, "checklist": f"{record.checklist_id}@{record.checklist_version}", "failed_items": failed, "hazard_ids": hazard_ids, "replaces": record.replaces},
-    )
+    after = {"enterprise_id": enterprise.id, "checklist": f"{record.checklist_id}@{record.checklist_version}", "failed_items": failed, "hazard_ids": hazard_ids, "replaces": record.replaces}
+    if record.co_inspectors:
+        after["co_inspectors"] = list(record.co_inspectors)
+    writes.audit(actor=principal.actor, action="submission_accepted", entity="submission", entity_id=record.id, at=now, after=after)
     return {"submission_id": record.id, "hazard_ids": hazard_ids, "failed_items": failed, "inspection_id": inspection_id}, row
 
 

@@ -38,6 +38,8 @@ class Submission(SQLModel, table=True):
     notes: str = Field(default="", max_length=4000)
     photos: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     signatures: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # User ids of the other inspectors present (同行执法人员), as the tablet named them; checked on accept.
+    co_inspectors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     replaces_id: str | None = Field(default=None, max_length=36, index=True)
     assignment_id: str | None = Field(default=None, max_length=36)
     failed_items: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

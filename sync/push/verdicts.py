@@ -47,7 +47,7 @@ def internal_rejection(exc: Exception) -> InternalRejection:
 async def replay(existing: SyncRecord) -> PushResult:
     return PushResult(
         id=existing.id, status="duplicate", kind=existing.kind, first_status=existing.status, received_at=existing.received_at,
-        hazard_ids=list(existing.outcome.get("hazard_ids", [])), conflict_id=existing.outcome.get("conflict_id"),
+        hazard_ids=list(existing.outcome.get("hazard_ids", [])), inspection_id=existing.outcome.get("inspection_id"), conflict_id=existing.outcome.get("conflict_id"),
     )
 
 

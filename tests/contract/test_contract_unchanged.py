@@ -28,6 +28,9 @@ MIGRATION_CHAIN = [
     ("0011_login_throttle", "0010_upload_owner"),
     ("0012_township", "0011_login_throttle"),
     ("0013_hazard_rectified_at", "0012_township"),
+    ("0014_enforcement_card", "0013_hazard_rectified_at"),
+    ("0015_documents", "0014_enforcement_card"),
+    ("0016_penalty_case", "0015_documents"),
 ]
 
 

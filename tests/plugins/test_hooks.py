@@ -44,6 +44,26 @@ def test_hook_anjian_evaluators(registry):
     assert info(registry, "p").evaluators == ["test.echo"]
 
 
+def test_hook_anjian_document_types(registry):
+    from plugins.documents.catalogue import collect_document_types
+
+    notice = {
+        "code": "hazard_notice", "title": "隐患告知书", "number_class": "告知", "source": "hazards",
+        "body": [{"kind": "table", "rows": "hazards", "columns": [{"title": "隐患", "value": "{description}"}]}],
+    }
+
+    class P:
+        @hookimpl
+        def anjian_document_types(self):
+            return [notice]
+
+    registry.register(P(), "p")
+    types = collect_document_types(registry)
+    assert types.get("hazard_notice").title == "隐患告知书"
+    assert types.by_code["hazard_notice"].plugin == "p"
+    assert info(registry, "p").errors == []
+
+
 async def test_hook_anjian_startup(registry):
     seen = []
 

@@ -284,6 +284,10 @@ def new_inspection(world: World, role: str, side: Side) -> Call:
     return Call(json={"enterprise_id": world.records(side).enterprise["id"], "inspected_at": f"{YEAR}-03-01T15:00:00+08:00"})
 
 
+def inspection_id(world: World, role: str, side: Side) -> Call:
+    return Call(path={"inspection_id": world.records(side).inspection_id})
+
+
 def year_query(world: World, role: str, side: Side) -> Call:
     return Call(query={"year": YEAR})
 
@@ -379,6 +383,8 @@ ENTRIES += [
     Entry("POST", "/api/v1/inspections", OFFICERS, answers(403, admin=OK, department_admin=404, inspector=404), new_inspection,
           note="an enterprise user's self-inspection is not an enforcement inspection: 403"),
     Entry("GET", "/api/v1/inspections", STAFF, NA, year_query),
+    Entry("GET", "/api/v1/inspections/{inspection_id:str}", ALL, answers(404, admin=OK), inspection_id,
+          note="read back (sync/readback): whoever sees the enterprise, its own users included; everyone else 404"),
     # inspector ties (回避): write = admins within scope; read = staff
     Entry("GET", "/api/v1/inspector-ties", STAFF, NA),
     Entry("POST", "/api/v1/inspector-ties", ADMINS, ADMINS_OUT, new_tie),
@@ -429,3 +435,13 @@ ENTRIES += [
     Entry("GET", "/api/v1/attachments/{sha256:str}", answers(404, admin=OK, inspector=OK), answers(404, admin=OK), stored_attachment,
           note="only its uploader, admins, or who may see a record referencing it; everyone else 404, as for a missing file"),
 ]
+
+# 执法文书 (plugins/documents): their own module, whose builders use the helpers above.
+from tests.reliability.authz_documents import DOCUMENT_ENTRIES  # noqa: E402
+
+ENTRIES += DOCUMENT_ENTRIES
+
+# 行政处罚 cases (plugins/documents/penalties).
+from tests.reliability.authz_penalties import PENALTY_ENTRIES  # noqa: E402
+
+ENTRIES += PENALTY_ENTRIES

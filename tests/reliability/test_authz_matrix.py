@@ -19,11 +19,13 @@ _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
 def live_routes(app) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """(method, path template) of every route the app serves, but the OpenAPI documents."""
+    """(method, path template) of every route the app serves, but the OpenAPI documents and the console's pages."""
     keys = set()
     for route in app.routes:
         if route.path == "/schema" or route.path.startswith("/schema/"):
             continue
+        if any(handler.opt.get("console") for handler in getattr(route, "route_handlers", ())):
+            continue  # the office console's pages: their own matrix (tests/web/console/test_console_matrix.py)
         for method in getattr(route, "methods", ()):
             if method not in IGNORED_METHODS:
                 keys.add((method, route.path))

@@ -212,10 +212,15 @@ async def test_head_and_get_answer_only_who_uploaded_or_may_see_a_referencing_re
     # Referenced by nothing: only its uploader sees it.
     await _same_as_unknown(client, f"/api/v1/attachments/{sha_loose}", colleague.headers)
     assert (await client.get(f"/api/v1/attachments/{sha_loose}", headers=author.headers)).content == loose
-    # The enterprise's own user sees the hazard's evidence, not the inspector's other photos.
+    # The enterprise's own user may read the inspection back (GET /api/v1/inspections/{id}), so its
+    # photos too; a user of another enterprise sees none of them.
     owner = await world.api.as_new("enterprise_user", enterprise_id=world.enterprise["id"])
     assert (await client.get(f"/api/v1/attachments/{sha_evidence}", headers=owner)).content == evidence
-    await _same_as_unknown(client, f"/api/v1/attachments/{sha_photo}", owner, method="GET")
+    assert (await client.get(f"/api/v1/attachments/{sha_photo}", headers=owner)).content == photo
+    other = await world.api.enterprise(world.admin, name="广汉市另一家化工有限公司")
+    stranger = await world.api.as_new("enterprise_user", enterprise_id=other["id"])
+    for sha in (sha_photo, sha_evidence):
+        await _same_as_unknown(client, f"/api/v1/attachments/{sha}", stranger, method="GET")
     # A part of the file proves nothing; the whole content does.
     part = await client.put(f"/api/v1/attachments/{sha_photo}", content=photo[:5000], headers={**outsider.headers, "Content-Range": f"bytes 0-4999/{len(photo)}"})
     assert part.json()["complete"] is False and part.json()["received"] == 5000
