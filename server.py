@@ -189,7 +189,7 @@ def serve(host: str | None, port: int | None, ssl_certfile: str | None, ssl_keyf
         )
     uvicorn.run(
         create_app(settings), host=host, port=port or settings.port, log_level=settings.log_level.lower(),
-        ssl_certfile=certfile, ssl_keyfile=keyfile,
+        ssl_certfile=certfile, ssl_keyfile=keyfile, forwarded_allow_ips=settings.trusted_proxies,
         log_config=None, access_log=False,  # uvicorn's lines through anjian's handler; the access log is anjian's (request ids)
     )
 

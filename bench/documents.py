@@ -20,8 +20,8 @@ process's maximum RSS, and tracemalloc's peak of Python allocations during one c
 
     .venv/bin/python bench/documents.py [--rounds 30] [--no-write]
 
-The case-file zip of an inspection with 20 photos (goal ≤ 1 s) belongs here too: ``case_file_figures``
-is its place, to be filled in when the case-file builder (``plugins/documents``) lands.
+Then the case-file zip of an inspection with 20 photos (goal ≤ 1 s), built by the documents plugin's
+case-file builder (``case_file_figures``).
 """
 
 from __future__ import annotations

@@ -45,6 +45,10 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # context): a PEM certificate (chain) and its private key, passed to uvicorn by ``anjian serve``.
     tls_cert: str | None = None
     tls_key: str | None = None
+    # Addresses of reverse proxies whose X-Forwarded-For / -Proto uvicorn believes (comma-separated,
+    # or "*"): behind a TLS proxy the client address — per-address login lockouts, logs — must be
+    # the tablet's, not the proxy's, or a few wrong passwords would lock a name out for every tablet.
+    trusted_proxies: str = "127.0.0.1"
     access_token_ttl: Annotated[int, msgspec.Meta(ge=30)] = 900
     refresh_token_ttl: Annotated[int, msgspec.Meta(ge=60)] = 30 * 24 * 3600
     login_max_failures: Annotated[int, msgspec.Meta(ge=1)] = 5

@@ -138,6 +138,8 @@ async def stage_inspection(
         "industries": list(enterprise.industries), "created_at": now,
     }
     writes.insert(Inspection, row)
+    # Tablets of the enterprise's scope pull it for the 一企一档 card's past inspections.
+    writes.change(entity="inspection", entity_id=row["id"], at=now, region_code=enterprise.region_code, industries=list(enterprise.industries), enterprise_id=enterprise.id)
     if assignment is not None:
         stage_assignment_done(writes, assignment, row["id"], now)
     writes.audit(actor=principal.actor, action="inspection_recorded", entity="inspection", entity_id=row["id"], at=now, after=snapshot(row))

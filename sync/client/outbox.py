@@ -117,7 +117,7 @@ class LocalStore:
                     conn.execute("DELETE FROM record WHERE entity = ? AND id = ?", (item["entity"], item["id"]))
                     if item["entity"] == "enterprise":
                         # What hangs on an enterprise leaves with it.
-                        for entity in ("hazard", "assignment"):
+                        for entity in ("hazard", "assignment", "inspection"):
                             conn.execute("DELETE FROM record WHERE entity = ? AND json_extract(data, '$.enterprise_id') = ?", (entity, item["id"]))
                 else:
                     conn.execute(

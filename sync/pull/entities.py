@@ -23,9 +23,10 @@ from core.access.scope import Principal
 from core.enterprises.records import Enterprise
 from core.hazards.records import Hazard
 from core.hazards.wire import hazard_out
-from core.plans.assignments import Assignment
-from core.plans.service import AssignmentOut
 from core.storage.changes import Change
+from sync.pull.assignments import load_assignments
+from sync.pull.inspections import load_inspections
+from sync.pull.relevance import enterprise_scoped, own_assignment
 
 Loader = Callable[[AsyncSession, Principal, list[str], datetime], Awaitable[dict[str, dict[str, Any] | None]]]
 
@@ -34,22 +35,6 @@ Loader = Callable[[AsyncSession, Principal, list[str], datetime], Awaitable[dict
 class EntityKind:
     relevant: Callable[[Principal, Change], bool]
     load: Loader
-
-
-def _sees_scope(principal: Principal, region_code: str | None, industries: list[str] | None, enterprise_id: str | None) -> bool:
-    if principal.is_admin:
-        return True
-    if principal.role == "enterprise_user":
-        return enterprise_id is not None and enterprise_id == principal.enterprise_id
-    return principal.sees_region(region_code) and principal.sees_industries(industries or [])
-
-
-def _enterprise_scoped(principal: Principal, row: Change) -> bool:
-    if _sees_scope(principal, row.region_code, row.industries, row.enterprise_id):
-        return True
-    if row.prev_region_code is not None or row.prev_industries is not None:
-        return _sees_scope(principal, row.prev_region_code or row.region_code, row.prev_industries if row.prev_industries is not None else row.industries, row.enterprise_id)
-    return False
 
 
 async def _enterprises(session: AsyncSession, principal: Principal, ids: list[str], now: datetime) -> dict[str, dict[str, Any] | None]:
@@ -103,29 +88,10 @@ async def _checklist_versions(session: AsyncSession, principal: Principal, ids: 
     return out
 
 
-def _own_assignment(principal: Principal, row: Change) -> bool:
-    return row.user_id is not None and row.user_id == principal.user_id
-
-
-async def _assignments(session: AsyncSession, principal: Principal, ids: list[str], now: datetime) -> dict[str, dict[str, Any] | None]:
-    rows = {a.id: a for a in (await session.exec(select(Assignment).where(col(Assignment.id).in_(ids)))).all()}
-    enterprise_ids = sorted({a.enterprise_id for a in rows.values()})
-    enterprises = {e.id: e for e in (await session.exec(select(Enterprise).where(col(Enterprise.id).in_(enterprise_ids)))).all()} if enterprise_ids else {}
-    out: dict[str, dict[str, Any] | None] = {}
-    for entity_id in ids:
-        assignment = rows.get(entity_id)
-        enterprise = enterprises.get(assignment.enterprise_id) if assignment else None
-        visible = (
-            assignment is not None and assignment.inspector_id == principal.user_id and assignment.status != "cancelled"
-            and enterprise is not None and enterprise.active and principal.sees_enterprise(enterprise)
-        )
-        out[entity_id] = msgspec.to_builtins(msgspec.convert(assignment.model_dump(), AssignmentOut)) if visible and assignment else None
-    return out
-
-
 KINDS: dict[str, EntityKind] = {
-    "enterprise": EntityKind(_enterprise_scoped, _enterprises),
-    "hazard": EntityKind(_enterprise_scoped, _hazards),
+    "enterprise": EntityKind(enterprise_scoped, _enterprises),
+    "hazard": EntityKind(enterprise_scoped, _hazards),
     "checklist_version": EntityKind(_checklist_relevant, _checklist_versions),
-    "assignment": EntityKind(_own_assignment, _assignments),
+    "assignment": EntityKind(own_assignment, load_assignments),
+    "inspection": EntityKind(enterprise_scoped, load_inspections),
 }

@@ -1,6 +1,7 @@
 """The world of the field-app tests: one migrated database with an admin, two inspectors of
-different scopes, enterprises of 广汉市, an assignment and hazards in known states. The built-in
-checklists are published by the server itself when it starts (plugins)."""
+different scopes, enterprises of 广汉市, an assignment of an annual plan, a past (paper) inspection
+and hazards in known states. The built-in checklists are published by the server itself when it
+starts (plugins)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from core.enterprises.service import create_enterprise
 from core.enterprises.wire import EnterpriseIn
 from core.hazards.service import create_hazard, transition_hazard
 from core.hazards.wire import HazardIn, TransitionIn
+from core.inspections.records import record_inspection_in_session
 from core.plans.assignments import Assignment
+from core.plans.records import InspectionPlan
 from core.plans.service import add_assignment
 from core.storage.audit_log import SYSTEM
 from server import build_context
@@ -32,6 +35,8 @@ class World:
     reported_hazard_id: str  # reported: waits for 下达限期整改
     rectifying_hazard_id: str  # rectifying: waits for 报告整改完成
     inspector_id: str
+    plan_title: str  # the assignment's annual plan
+    past_inspection_id: str  # a paper inspection of the enterprise 40 days ago, by insp1
 
 
 def _enterprise(name: str, industries: list[str], **extra: object) -> EnterpriseIn:
@@ -59,12 +64,18 @@ async def _seed(db_url: str, data_dir: str) -> World:
             await create_enterprise(ctx, admin, _enterprise(name, ["hazchem"], address=f"四川省德阳市广汉市向阳镇工业路{i + 3}号", risk_level="moderate"))
         other = await create_enterprise(ctx, admin, _enterprise("广汉市万达购物广场", ["fire"], address="广汉市北京大道100号"))
         now = datetime.now(UTC)
+        plan = InspectionPlan(year=now.year, title=f"{now.year}年度危险化学品执法检查计划", region_code="510681", industries=["hazchem"], created_at=now, updated_at=now)
+        plan_id, plan_title = plan.id, plan.title
+        async with ctx.db.write() as session:
+            session.add(plan)
         assignment = Assignment(
-            slot_key=f"web:{main.id}", kind="plan", enterprise_id=main.id, inspector_id=inspector.id, region_code="510681", industries=["hazchem"],
+            slot_key=f"web:{main.id}", kind="plan", plan_id=plan_id, enterprise_id=main.id, inspector_id=inspector.id, region_code="510681", industries=["hazchem"],
             due_from=date.today() - timedelta(days=3), due_until=date.today() + timedelta(days=20), created_at=now, updated_at=now,
         )
         async with ctx.db.write() as session:
             await add_assignment(session, ctx, assignment)
+        async with ctx.db.write() as session:
+            past_id = (await record_inspection_in_session(session, ctx, admin, enterprise_id=main.id, inspected_at=now - timedelta(days=40), inspector_id=inspector.id)).id
         reported = await create_hazard(ctx, officer, HazardIn(  # type: ignore[call-arg]
             enterprise_id=main.id, level="general", description="消防通道堆放杂物", location="3号仓库北侧",
         ))
@@ -74,7 +85,7 @@ async def _seed(db_url: str, data_dir: str) -> World:
         await transition_hazard(ctx, officer, rectifying.id, TransitionIn(  # type: ignore[call-arg]
             to_status="rectifying", deadline=now + timedelta(days=10), responsible_person="刘安全",
         ))
-        return World(main.id, other.id, assignment.id, reported.id, rectifying.id, inspector.id)
+        return World(main.id, other.id, assignment.id, reported.id, rectifying.id, inspector.id, plan_title, past_id)
     finally:
         await ctx.db.dispose()
 

@@ -16,7 +16,8 @@ def test_app_opens_offline_from_its_cache_with_pulled_data(browser, field_server
     shots(page, "login")
     login(page, field_server)
     page.wait_for_selector(f"[data-assignment='{field_server.world.assignment_id}']")
-    assert "广汉市红星化工有限公司" in page.inner_text("aj-tasks")
+    task = page.inner_text(f"[data-assignment='{field_server.world.assignment_id}']")
+    assert "广汉市红星化工有限公司" in task and f"年度计划：{field_server.world.plan_title}" in task, task
     shots(page, "tasks")
     wait_controlled(page)
 
@@ -36,6 +37,8 @@ def test_app_opens_offline_from_its_cache_with_pulled_data(browser, field_server
     go(page, f"enterprise/{field_server.world.enterprise_id}")
     card = page.inner_text("aj-enterprise")
     assert "较大风险（橙）" in card and "危险化学品企业安全检查表（通用）" in card and "消防通道堆放杂物" in card
+    past = page.inner_text(f"[data-inspection='{field_server.world.past_inspection_id}']")
+    assert "张检查" in past and "现场登记（无检查表）" in past, past  # the paper visit, pulled as a past inspection
     assert "广汉市万达购物广场" not in page.content(), "another scope's enterprise is never on this tablet"
     shots(page, "enterprise-card-offline", full_page=True)
     context.close()

@@ -38,5 +38,16 @@ def test_back_online_the_inspection_is_sent_once_with_hazards_and_photos(browser
     shots(page, "hazards-after-sync")
     go(page, "tasks")
     page.wait_for_function(f"!document.querySelector(\"[data-assignment='{world.assignment_id}']\")")  # done on the server
+
+    # The 一企一档 card: the inspection came back from the server as a past inspection (once: the
+    # tablet's own record is not listed beside it), with its checklist and what it found.
+    [(inspection_id,)] = field_server.query("SELECT id FROM inspection WHERE submission_id = ?", record_id)
+    go(page, f"enterprise/{world.enterprise_id}")
+    page.wait_for_selector(f"[data-inspection='{inspection_id}']")
+    past = page.inner_text(f"[data-inspection='{inspection_id}']")
+    assert "张检查" in past and "危险化学品企业安全检查表（通用）" in past and "不合格 3 项" in past and "隐患 3 项" in past, past
+    assert page.locator("[data-past] [data-inspection]").count() == 2 and page.locator("[data-local]").count() == 0
+    page.wait_for_function("!document.querySelector('#toasts .toast')", timeout=15000)  # the finishing toast has gone
+    shots(page, "enterprise-card-past-inspections", focus=f"[data-inspection='{inspection_id}']")
     context.close()
     watch.check()

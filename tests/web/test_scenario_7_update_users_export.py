@@ -13,15 +13,19 @@ from tests.web.field import Watch, go, login, offline_reload, wait_controlled, w
 NEW_VERSION = "1.0.1-test"
 
 
+def _version(app_dir) -> str:  # type: ignore[no-untyped-def]
+    return str((app_dir / "sw.js").read_text(encoding="utf-8").split("const VERSION = '", 1)[1].split("'", 1)[0])
+
+
 def _publish_new_version(app_dir) -> None:  # type: ignore[no-untyped-def]
     sw = app_dir / "sw.js"
     text = sw.read_text(encoding="utf-8")
-    old = text.split("const VERSION = '", 1)[1].split("'", 1)[0]
-    sw.write_text(text.replace(f"const VERSION = '{old}'", f"const VERSION = '{NEW_VERSION}'"), encoding="utf-8")
+    sw.write_text(text.replace(f"const VERSION = '{_version(app_dir)}'", f"const VERSION = '{NEW_VERSION}'"), encoding="utf-8")
 
 
 def test_update_logout_second_user_and_export_import(browser, field_server, shots, tmp_path) -> None:  # type: ignore[no-untyped-def]
     world = field_server.world
+    old_version = _version(field_server.app_dir)
     tablet = new_context(browser)
     page = tablet.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
@@ -29,7 +33,7 @@ def test_update_logout_second_user_and_export_import(browser, field_server, shot
     login(page, field_server)
     page.wait_for_selector(f"[data-assignment='{world.assignment_id}']")
     wait_controlled(page)
-    page.wait_for_function("document.body.dataset.version === '1.0.0'")
+    page.wait_for_function("v => document.body.dataset.version === v", arg=old_version)
 
     # Offline work: a hazard step in the outbox and an inspection begun.
     tablet.set_offline(True)
@@ -51,7 +55,7 @@ def test_update_logout_second_user_and_export_import(browser, field_server, shot
     _publish_new_version(field_server.app_dir)
     offline_reload(page, tablet)
     page.wait_for_selector("aj-shell")
-    page.wait_for_function("document.body.dataset.version === '1.0.0'")
+    page.wait_for_function("v => document.body.dataset.version === v", arg=old_version)
     wait_entry_state(page, record_id, "waiting")
     go(page, "inspections")
     assert page.locator("[data-draft]").count() == 1

@@ -2,7 +2,7 @@
 // the app opens without a network. A new version (this file changed) is installed beside the old
 // one and waits; the page lets it take over at the next online start. API requests never come
 // here: they go straight to the network (static routing where the browser has it).
-const VERSION = '1.0.0';
+const VERSION = '1.1.0';
 const CACHE = `anjian-app-${VERSION}`;
 const ASSETS = [
   './',
@@ -21,7 +21,10 @@ const ASSETS = [
   'js/store/db.js',
   'js/store/device.js',
   'js/store/user-store.js',
+  'js/store/photo-retention.js',
+  'js/store/enterprise-chunks.js',
   'js/net/api.js',
+  'js/net/revocations.js',
   'js/sync/engine.js',
   'js/logic/ids.js',
   'js/logic/labels.js',

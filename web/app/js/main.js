@@ -18,6 +18,7 @@ import { app, logout, restore } from './session.js';
 import { SyncEngine } from './sync/engine.js';
 import { warmUp } from './logic/search.js';
 import { registerWorker, workerVersion } from './worker-client.js';
+import { startRevocations } from './net/revocations.js';
 import { storageState } from './storage-health.js';
 import { html, raw } from './ui/dom.js';
 
@@ -70,6 +71,7 @@ async function boot() {
     return;
   }
   if (await registerWorker(notice)) return; // reloading into the new version
+  startRevocations(); // logins ended offline end on the server as soon as it can be reached
   storageState({ ask: true }).then((s) => {
     app.storage = s;
     if (s.short) notice('storage-short', 'warn', '本机存储空间不足：请尽快联网同步，或导出未上传数据。');

@@ -1,6 +1,7 @@
 // Who is logged in on this browser, and their store: login (enrolling this browser as the user's
 // device at the first login), restoring the session at start (offline too), logout.
-import { Api } from './net/api.js';
+import { Api, ApiError } from './net/api.js';
+import { flushRevocations, queueRevocation } from './net/revocations.js';
 import { currentUser, deviceIdFor, rememberDevice, setCurrentUser } from './store/device.js';
 import { UserStore } from './store/user-store.js';
 
@@ -60,6 +61,7 @@ export async function login(username, password) {
   await store.set('device_id', deviceId);
   await setCurrentUser({ user_id: pair.user_id, username });
   Object.assign(app, { store, api, user: profile, deviceId, authLost: null });
+  flushRevocations(); // online now: end the logins left offline earlier on this browser
   return app;
 }
 
@@ -76,14 +78,20 @@ export async function restore() {
 }
 
 /**
- * Log out: tokens are forgotten (and revoked on the server when it can be reached). Nothing else
- * is deleted: unsent records, drafts and photos stay for this user's next login.
+ * Log out: the login ends on the server now, or — offline, or when the server does not answer in
+ * a few seconds — at the next online moment (net/revocations.js keeps the tokens until then).
+ * The user's store forgets them; nothing else is deleted: unsent records, drafts and photos stay
+ * for this user's next login.
  */
 export async function logout() {
-  const { store, api } = app;
-  if (api && navigator.onLine) {
-    await Promise.race([api.logout().catch(() => {}), new Promise((r) => setTimeout(r, 3000))]);
+  const { store, api, user } = app;
+  const auth = store ? await store.get('auth') : null;
+  let ended = false;
+  if (api && auth && navigator.onLine) {
+    const attempt = api.logout().then(() => true, (error) => error instanceof ApiError && !error.temporary); // 401/403: already over
+    ended = await Promise.race([attempt, new Promise((r) => setTimeout(() => r(false), 3000))]);
   }
+  if (auth && !ended && !app.authLost) await queueRevocation({ user_id: user?.id, username: user?.username, ...auth });
   if (store) {
     await store.set('auth', undefined);
     store.close();

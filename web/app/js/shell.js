@@ -49,7 +49,7 @@ class Shell extends HTMLElement {
         </div>
       </header>
       <div class="banners" data-banners></div>
-      <nav class="tabs">${TABS.map((t) => html`<a href="#/${t.route}" data-tab="${t.route}"><span class="icon">${raw(icon(t.route))}</span><span class="label">${t.label}</span></a>`)}</nav>
+      <nav class="tabs" aria-label="主菜单">${TABS.map((t) => html`<a href="#/${t.route}" data-tab="${t.route}"><span class="icon">${raw(icon(t.route))}</span><span class="label">${t.label}</span></a>`)}</nav>
       <main data-main></main>`);
     this.main = this.querySelector('[data-main]');
     this.onRoute = () => this.route();
@@ -72,7 +72,11 @@ class Shell extends HTMLElement {
   route() {
     const { name, arg } = parseRoute();
     const [tag, tab] = SCREENS[name];
-    for (const a of this.querySelectorAll('[data-tab]')) a.classList.toggle('active', a.dataset.tab === tab);
+    for (const a of this.querySelectorAll('[data-tab]')) {
+      a.classList.toggle('active', a.dataset.tab === tab);
+      if (a.dataset.tab === tab) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
     const screen = document.createElement(tag);
     if (arg) screen.setAttribute('arg', arg);
     this.main.replaceChildren(screen);
@@ -87,16 +91,17 @@ class Shell extends HTMLElement {
     const phase = app.engine?.phase;
     net.textContent = !online ? '离线' : phase ? '同步中…' : '在线';
     net.className = `net ${online ? 'online' : 'offline'}`;
-    const entries = await app.store.listOutbox();
-    const waiting = entries.filter((e) => PENDING.includes(e.state)).length;
-    const attention = entries.filter((e) => e.state === 'rejected' || e.state === 'conflict').length;
+    const counts = await app.store.countOutbox();
+    const sum = (states) => states.reduce((n, state) => n + (counts[state] || 0), 0);
+    const waiting = sum(PENDING);
+    const attention = sum(['rejected', 'conflict']);
     const badge = this.querySelector('[data-pending]');
     badge.hidden = !(waiting || attention);
     badge.textContent = [waiting ? `待上传 ${waiting}` : '', attention ? `需处理 ${attention}` : ''].filter(Boolean).join(' · ');
     badge.classList.toggle('attention', attention > 0);
     const u = app.user || {};
     this.querySelector('[data-who]').textContent = `${u.display_name || u.username || ''}（${ROLE[u.role] || u.role || ''}）`;
-    const unsent = entries.filter((e) => UNSENT.includes(e.state)).length;
+    const unsent = sum(UNSENT);
     const banners = [];
     if (app.authLost === 'device_revoked') {
       banners.push(html`<div class="banner danger" data-banner="device-revoked">本设备已被管理员停用（吊销），无法再同步。本机 ${unsent} 条未上传记录仍然保留：请在“同步”页导出后交给管理员，或联系管理员处理。</div>`);

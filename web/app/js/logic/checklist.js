@@ -183,3 +183,12 @@ export function photoRefs(record) {
   refs.push(...(record.transition?.evidence || []));
   return [...new Set(refs)];
 }
+
+/** Every photo a draft references (site photos, answers' photos, hazard evidence, signatures). */
+export function draftRefs(draft) {
+  const refs = [...(draft.photos || [])];
+  for (const a of Object.values(draft.answers || {})) refs.push(...(a.photos || []));
+  for (const h of Object.values(draft.hazards || {})) refs.push(...(h.evidence || []));
+  for (const s of Object.values(draft.signatures || {})) if (s?.sha256) refs.push(s.sha256);
+  return [...new Set(refs)];
+}

@@ -1,12 +1,13 @@
-// 一企一档 card: basics, industries, scale, risk level, grid, open hazards, inspections made here;
-// start an inspection with a checklist that fits the enterprise.
+// 一企一档 card: basics, industries, scale, risk level, grid, open hazards, past inspections (as
+// pulled: by any inspector, with checklist and findings) and this tablet's records not yet among
+// them; start an inspection with a checklist that fits the enterprise.
 import { applicableChecklists } from '../logic/checklist.js';
 import { effectiveHazard } from '../logic/hazard-steps.js';
 import { HAZARD_LEVEL, HAZARD_STATUS, HIGH_RISK_FLAG, OUTBOX_STATE, RISK, SCALE, industries } from '../logic/labels.js';
 import { startInspection } from '../drafts.js';
 import { app } from '../session.js';
 import { go } from '../shell.js';
-import { formatDate, formatTime, html } from '../ui/dom.js';
+import { formatDate, formatTime, guarded, html } from '../ui/dom.js';
 import { Screen } from './base.js';
 
 class EnterpriseScreen extends Screen {
@@ -19,12 +20,15 @@ class EnterpriseScreen extends Screen {
       this.innerHTML = String(html`<h1>企业</h1><p class="empty">本机没有这家企业的信息（可能已不在您的管辖范围内）。</p>`);
       return;
     }
-    const [versions, hazards, outbox, drafts] = await Promise.all([
-      store.entities('checklist_version'), store.ofEnterprise('hazard', id), store.listOutbox(), store.listDrafts(),
+    const [versions, hazards, past, outbox, drafts] = await Promise.all([
+      store.entities('checklist_version'), store.ofEnterprise('hazard', id), store.ofEnterprise('inspection', id), store.listOutbox(), store.listDrafts(),
     ]);
     const lists = applicableChecklists(versions, e);
     const open = hazards.map((h) => effectiveHazard(h, outbox)).filter((h) => h.status !== 'closed');
-    const inspections = outbox.filter((x) => x.kind === 'submission' && x.record.enterprise_id === id);
+    past.sort((a, b) => b.inspected_at.localeCompare(a.inspected_at));
+    const pulledSubmissions = new Set(past.map((i) => i.submission_id).filter(Boolean));
+    // This tablet's records the server has not yet sent back as inspections (unsent, rejected, just accepted).
+    const inspections = outbox.filter((x) => x.kind === 'submission' && x.record.enterprise_id === id && !pulledSubmissions.has(x.id));
     const mine = drafts.filter((d) => d.enterprise_id === id);
     const row = (label, value) => html`<tr><th>${label}</th><td>${value || '—'}</td></tr>`;
     this.innerHTML = String(html`
@@ -57,15 +61,26 @@ class EnterpriseScreen extends Screen {
           <h2>未销号隐患（${open.length}）</h2>
           ${open.length ? html`<ul class="plain">${open.map((h) => html`<li><a href="#/hazard/${h.id}"><span class="level ${h.level}">${HAZARD_LEVEL[h.level]}</span> ${h.description}</a>
               <span class="muted small">${HAZARD_STATUS[h.status]}${h.deadline ? ` · 期限 ${formatDate(h.deadline)}` : ''}</span></li>`)}</ul>` : html`<p class="muted">无</p>`}
-          <h2>本机检查记录（${inspections.length}）</h2>
-          ${inspections.length ? html`<ul class="plain">${inspections.map((x) => html`<li>${formatTime(x.record.finished_at)} · ${x.label || ''} <span class="pill ${x.state}">${OUTBOX_STATE[x.state]}</span></li>`)}</ul>` : html`<p class="muted">无</p>`}
+          <h2>过往检查（${past.length}）</h2>
+          ${past.length ? html`<ul class="plain past" data-past>${past.map((i) => html`<li data-inspection="${i.id}">
+              <div><b>${formatDate(i.inspected_at)}</b> · ${i.inspector_name || '—'} · ${i.checklist_title || '现场登记（无检查表）'}</div>
+              ${i.failed_items === null || i.failed_items === undefined ? ''
+                : html`<div class="muted small">${i.failed_items ? html`<span class="danger-text">不合格 ${i.failed_items} 项</span>` : '全部合格'} · 隐患 ${i.hazards ?? 0} 项</div>`}</li>`)}</ul>`
+            : html`<p class="muted">无（联网同步后显示本企业的检查记录）</p>`}
+          ${inspections.length ? html`<h2>本机检查记录（${inspections.length}）</h2><ul class="plain" data-local>${inspections.map((x) => html`<li>${formatTime(x.record.finished_at)} · ${x.label || ''} <span class="pill ${x.state}">${OUTBOX_STATE[x.state]}</span></li>`)}</ul>` : ''}
         </section>
       </div>`);
     for (const button of this.querySelectorAll('[data-checklist]')) {
       button.addEventListener('click', async () => {
-        const checklist = lists.find((c) => `${c.checklist_id}@${c.version}` === button.dataset.checklist);
-        const draft = await startInspection({ enterprise: e, checklist, assignmentId });
-        go(`inspect/${draft.id}`);
+        if (this.starting) return; // a double tap starts one inspection, not two
+        this.starting = true;
+        try {
+          const checklist = lists.find((c) => `${c.checklist_id}@${c.version}` === button.dataset.checklist);
+          const draft = await guarded(() => startInspection({ enterprise: e, checklist, assignmentId }));
+          if (draft) go(`inspect/${draft.id}`);
+        } finally {
+          this.starting = false;
+        }
       });
     }
   }

@@ -5,7 +5,7 @@ import { HAZARD_LEVEL, HAZARD_STATUS } from '../logic/labels.js';
 import { uuid4 } from '../logic/ids.js';
 import { errorLines } from '../net/api.js';
 import { app } from '../session.js';
-import { formatDate, formatTime, html, toast } from '../ui/dom.js';
+import { describeError, formatDate, formatTime, guarded, html, toast } from '../ui/dom.js';
 import { Screen } from './base.js';
 import { deadlineText } from './hazards.js';
 
@@ -82,7 +82,7 @@ class HazardScreen extends Screen {
       });
     }
     if (fixing) this.bindForm();
-    for (const b of this.querySelectorAll('[data-resolve]')) b.addEventListener('click', () => this.resolve(b.dataset.entry, b.dataset.resolve));
+    for (const b of this.querySelectorAll('[data-resolve]')) b.addEventListener('click', () => guarded(() => this.resolve(b.dataset.entry, b.dataset.resolve)));
   }
 
   conflictPanel(entry, h) {
@@ -127,9 +127,18 @@ class HazardScreen extends Screen {
     form.addEventListener('photos-change', (e) => {
       form.evidence = e.detail.photos;
     });
-    form.addEventListener('submit', (e) => {
+    form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      this.submitStep(form);
+      const button = form.querySelector('button[type=submit]');
+      if (button.disabled) return; // a second tap: the step is being stored once
+      button.disabled = true;
+      try {
+        await this.submitStep(form);
+      } catch (error) {
+        form.querySelector('[data-error]').textContent = `未能保存：${describeError(error)}`;
+      } finally {
+        button.disabled = false;
+      }
     });
   }
 
@@ -149,13 +158,14 @@ class HazardScreen extends Screen {
     const fixId = form.dataset.fix || null;
     const now = new Date().toISOString();
     if (fixId) {
-      await app.store.updateOutbox([fixId], (e) => {
+      const changed = await app.store.updateOutbox([fixId], (e) => {
+        if (e.state !== 'rejected') return false; // corrected in another tab meanwhile
         e.record = { ...e.record, base_version: this.hazard.version, transition, made_at: now };
         e.state = 'waiting';
         e.attempts = 0;
         e.corrected_at = now;
       });
-      toast('已修改，等待重新上传', 'ok');
+      toast(changed.length ? '已修改，等待重新上传' : '这条操作已不是“被退回”状态（可能已在另一个窗口修改），未重复保存', changed.length ? 'ok' : 'error');
     } else {
       await this.enqueue(action, transition, this.hazard.version);
       toast('操作已保存，联网后自动上传', 'ok');
@@ -169,32 +179,39 @@ class HazardScreen extends Screen {
     }
   }
 
-  async enqueue(action, transition, baseVersion, extra = {}) {
+  /** The outbox entry of a new step on this hazard (a record of its own, with a new id). */
+  entryFor(action, transition, baseVersion, extra = {}) {
     const now = new Date().toISOString();
     const h = this.hazard;
     const record = { kind: 'hazard_update', id: uuid4(), hazard_id: h.id, base_version: baseVersion, transition, made_at: now };
-    await app.store.putOutbox({
+    return {
       id: record.id, kind: 'hazard_update', record, action, state: 'waiting', label: `${stepByAction(action).label} · ${h.description.slice(0, 40)}`,
       hazard_id: h.id, enterprise_id: h.enterprise_id, created_at: now, updated_at: now, attempts: 0, ...extra,
-    });
-    return record.id;
+    };
   }
 
-  /** Re-apply my step on the hazard as it is now (a new record based on the current version), or drop it. */
+  async enqueue(action, transition, baseVersion) {
+    const entry = this.entryFor(action, transition, baseVersion);
+    await app.store.putOutbox(entry);
+    return entry.id;
+  }
+
+  /**
+   * Re-apply my step on the hazard as it is now (a new record based on the current version), or
+   * drop it — in one transaction with the conflict's settling, so a double tap or a second tab
+   * never queues the step twice.
+   */
   async resolve(entryId, how) {
     const entry = await app.store.getOutbox(entryId);
     if (!entry || entry.state !== 'conflict') return;
-    let newId = null;
+    const fields = { resolution: how === 'reapply' ? 'reapplied' : 'dropped', resolved_at: new Date().toISOString() };
+    let newEntry = null;
     if (how === 'reapply') {
       const action = stepOf(this.hazard.status, entry.record.transition)?.action || entry.action;
-      newId = await this.enqueue(action, entry.record.transition, this.hazard.version, { reapplies: entry.id });
+      newEntry = this.entryFor(action, entry.record.transition, this.hazard.version, { reapplies: entry.id });
+      fields.reapplied_as = newEntry.id;
     }
-    await app.store.updateOutbox([entryId], (e) => {
-      e.state = 'resolved';
-      e.resolution = how === 'reapply' ? 'reapplied' : 'dropped';
-      e.resolved_at = new Date().toISOString();
-      if (newId) e.reapplied_as = newId;
-    });
+    if (!(await app.store.resolveConflict(entryId, fields, newEntry))) return;
     toast(how === 'reapply' ? '已在当前状态上重新应用，等待上传' : '已放弃我的操作', 'ok');
     app.events.dispatchEvent(new CustomEvent('outbox'));
     app.engine?.run();

@@ -19,7 +19,7 @@ function deadlineText(h) {
 class HazardsScreen extends Screen {
   async render() {
     const [hazards, outbox] = await Promise.all([app.store.entities('hazard'), app.store.listOutbox()]);
-    const names = new Map();
+    const names = new Map(); // enterprise id → name
     const conflicts = new Set(outbox.filter((e) => e.state === 'conflict').map((e) => e.record.hazard_id));
     const rejected = new Set(outbox.filter((e) => e.state === 'rejected' && e.kind === 'hazard_update').map((e) => e.record.hazard_id));
     let list = hazards.map((h) => effectiveHazard(h, outbox));
@@ -27,7 +27,7 @@ class HazardsScreen extends Screen {
     if (!showClosed) list = list.filter((h) => h.status !== 'closed');
     const rank = (h) => (h.status === 'closed' ? 3 : daysLeft(h.deadline) === null ? 1 : daysLeft(h.deadline) < 0 ? 0 : 2);
     list.sort((a, b) => rank(a) - rank(b) || (a.deadline || '').localeCompare(b.deadline || '') || a.description.localeCompare(b.description, 'zh'));
-    for (const h of list) if (!names.has(h.enterprise_id)) names.set(h.enterprise_id, (await app.store.entity('enterprise', h.enterprise_id))?.name || '');
+    for (const [id, e] of await app.store.enterprises(list.map((h) => h.enterprise_id))) names.set(id, e.name);
     this.innerHTML = String(html`
       <h1>隐患（未销号 ${openCount}）</h1>
       <label class="check"><input type="checkbox" data-closed ${showClosed ? 'checked' : ''}> 显示已销号</label>

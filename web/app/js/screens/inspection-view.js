@@ -8,7 +8,7 @@ import { html } from '../ui/dom.js';
 const RESULTS = [['pass', '合格'], ['fail', '不合格'], ['na', '不适用']];
 
 function resultButtons(item, answer, choices) {
-  return html`<div class="segmented" role="group" aria-label="检查结论">${choices.filter(([r]) => r !== 'na' || allowNa(item)).map(([r, label]) => html`
+  return html`<div class="segmented" role="group" aria-label="${item.code} 检查结论">${choices.filter(([r]) => r !== 'na' || allowNa(item)).map(([r, label]) => html`
     <button type="button" class="seg ${r} ${answer?.result === r ? 'on' : ''}" data-set-result="${r}" aria-pressed="${answer?.result === r}">${label}</button>`)}</div>`;
 }
 
@@ -19,14 +19,14 @@ function controls(item, answer) {
   if (kind === 'number') {
     const na = answer?.result === 'na';
     return html`<div class="number-answer">
-      <input type="number" step="any" inputmode="decimal" data-value value="${na ? '' : answer?.value ?? ''}" ${na ? 'disabled' : ''} placeholder="填写数值" aria-label="数值">
+      <input type="number" step="any" inputmode="decimal" data-value value="${na ? '' : answer?.value ?? ''}" ${na ? 'disabled' : ''} placeholder="填写数值" aria-label="${item.code} 数值">
       ${item.answer?.unit ? html`<span class="unit">${item.answer.unit}</span>` : ''}
       <span class="range muted small">${rangeText(item)}</span>
       ${allowNa(item) ? html`<button type="button" class="seg na ${na ? 'on' : ''}" data-set-result="${na ? '' : 'na'}">不适用</button>` : ''}
     </div>`;
   }
   const na = answer?.result === 'na';
-  return html`<div class="text-answer"><textarea data-value rows="2" ${na ? 'disabled' : ''} placeholder="填写检查情况">${na ? '' : answer?.value ?? ''}</textarea>
+  return html`<div class="text-answer"><textarea data-value rows="2" ${na ? 'disabled' : ''} placeholder="填写检查情况" aria-label="${item.code} 检查情况">${na ? '' : answer?.value ?? ''}</textarea>
     ${allowNa(item) ? html`<button type="button" class="seg na ${na ? 'on' : ''}" data-set-result="${na ? '' : 'na'}">不适用</button>` : ''}</div>`;
 }
 
@@ -72,7 +72,7 @@ export function itemCard(item, answer, hazard) {
     <div class="controls" data-controls>${controls(item, answer)}</div>
     <div class="item-extra" ${na ? 'hidden' : ''}>
       <aj-photos data-target="answer" label="${item.photo_required || kind === 'photo' ? '拍照（必须）' : '拍照'}" photos="${JSON.stringify(answer?.photos || [])}"></aj-photos>
-      <input class="note" data-note value="${answer?.note || ''}" placeholder="备注（可选）" aria-label="备注">
+      <input class="note" data-note value="${answer?.note || ''}" placeholder="备注（可选）" aria-label="${item.code} 备注">
     </div>
     <div data-hazard-slot>${failed && hazard ? hazardForm(item, hazard) : ''}</div>
   </article>`;

@@ -5,8 +5,9 @@ import { isFailed, items, photoRefs, problems, progress, submissionRecord } from
 import { uuid4 } from '../logic/ids.js';
 import { checklistOf, locate } from '../drafts.js';
 import { app } from '../session.js';
+import { FinishConflict } from '../store/user-store.js';
 import { go } from '../shell.js';
-import { formatTime, html, toast } from '../ui/dom.js';
+import { describeError, formatTime, html, toast } from '../ui/dom.js';
 import { closing, hazardForm, itemCard, itemClasses, sectionNav } from './inspection-view.js';
 
 const GPS_TEXT = { pending: '正在定位…', denied: '未获定位权限（可在浏览器设置中允许）', unavailable: '暂时无法定位' };
@@ -26,6 +27,7 @@ class InspectionScreen extends HTMLElement {
       this.innerHTML = String(html`<h1>检查</h1><p class="empty">本机没有此检查表版本（${this.draft.checklist_key}）。草稿已保留，请联网同步后再打开。</p>`);
       return;
     }
+    this.savedAt = this.draft.updated_at; // what this screen last read or wrote (another tab may write too)
     this.content = this.checklist.content;
     this.byCode = new Map(items(this.content).map((i) => [i.code, i]));
     this.render();
@@ -207,21 +209,60 @@ class InspectionScreen extends HTMLElement {
     if (scroll && list.length) box.scrollIntoView({ behavior: 'smooth', block: 'center' });
   }
 
-  /** Save the draft now; writes are queued in order, and ``data-dirty`` says one is still running. */
+  /**
+   * Save the draft now; writes are queued in order, and ``data-dirty`` says one is still running.
+   * A draft changed in another tab since this screen read it is not overwritten: the screen stops
+   * saving and says so (``data-stale``).
+   */
   save() {
+    if (this.stale) return this.chain;
     this.draft.updated_at = new Date().toISOString();
     const snapshot = structuredClone(this.draft);
     this.pending = (this.pending || 0) + 1;
     this.dataset.dirty = '1';
-    this.chain = this.chain.then(() => app.store.putDraft(snapshot)).then(() => {
+    const label = () => this.querySelector('[data-saved]');
+    this.chain = this.chain.then(() => (this.stale ? false : app.store.saveDraft(snapshot, this.savedAt))).then((written) => {
+      if (!written) {
+        this.markStale();
+        return;
+      }
+      this.savedAt = snapshot.updated_at;
       this.saves += 1;
-      const label = this.querySelector('[data-saved]');
-      if (label) label.textContent = `草稿已保存 ${formatTime(snapshot.updated_at).slice(11)}:${String(new Date(snapshot.updated_at).getSeconds()).padStart(2, '0')}`;
-    }, (error) => toast(`草稿保存失败：${error.message}`, 'error')).finally(() => {
+      const at = new Date(snapshot.updated_at);
+      if (label()) {
+        label().textContent = `草稿已保存 ${formatTime(snapshot.updated_at).slice(11)}:${String(at.getSeconds()).padStart(2, '0')}`;
+        label().classList.remove('danger-text');
+      }
+    }, (error) => {
+      toast(`草稿保存失败：${describeError(error)}`, 'error');
+      if (label()) {
+        label().textContent = `草稿保存失败：${describeError(error)}`;
+        label().classList.add('danger-text');
+      }
+    }).finally(() => {
       this.pending -= 1;
       if (!this.pending) this.dataset.dirty = '0';
     });
     return this.chain;
+  }
+
+  /** The draft was changed, finished or deleted elsewhere: stop, say so, offer to reopen it. */
+  markStale() {
+    if (this.stale) return;
+    this.stale = true;
+    this.dataset.stale = '1';
+    const box = document.createElement('div');
+    box.className = 'banner danger stale';
+    box.setAttribute('role', 'alert');
+    box.innerHTML = String(html`这份草稿已在另一个窗口中修改或已完成，本窗口不再保存，以免覆盖。 <button type="button" data-reopen>重新打开草稿</button>`);
+    box.querySelector('[data-reopen]').addEventListener('click', () => location.reload());
+    this.querySelector('.inspect-head')?.after(box);
+    box.scrollIntoView({ block: 'center' });
+    const label = this.querySelector('[data-saved]'); // in the header, which stays on screen
+    if (label) {
+      label.textContent = '未保存：草稿已在另一个窗口修改';
+      label.classList.add('danger-text');
+    }
   }
 
   async locate() {
@@ -234,7 +275,21 @@ class InspectionScreen extends HTMLElement {
     if (this.isConnected) this.refreshSummary();
   }
 
+  /** Finish once: a second tap while the first is being stored does nothing. */
   async finish() {
+    if (this.finishing) return;
+    this.finishing = true;
+    const button = this.querySelector('[data-finish]');
+    button.disabled = true;
+    try {
+      await this.finishNow();
+    } finally {
+      this.finishing = false;
+      if (button.isConnected) button.disabled = false;
+    }
+  }
+
+  async finishNow() {
     const list = problems(this.draft, this.content);
     const box = this.querySelector('[data-problems]');
     if (list.length) {
@@ -243,6 +298,7 @@ class InspectionScreen extends HTMLElement {
     }
     box.innerHTML = '';
     await this.chain;
+    if (this.stale) return;
     const record = submissionRecord(this.draft, this.checklist, new Date().toISOString());
     for (const sha of photoRefs(record)) {
       if (!(await app.store.getPhoto(sha))) {
@@ -257,7 +313,15 @@ class InspectionScreen extends HTMLElement {
       enterprise_id: record.enterprise_id, created_at: previous?.created_at || now, updated_at: now, attempts: 0,
       draft: { ...structuredClone(this.draft), resubmit_of: undefined }, rejections: previous?.rejections || [], corrected_at: previous ? now : undefined,
     };
-    await app.store.finishDraft(this.draft.id, entry);
+    try {
+      await app.store.finishDraft(this.draft.id, entry, this.savedAt);
+    } catch (error) {
+      // Nothing was written: the draft is still the draft (a full disk, another tab, a second tap).
+      const text = error instanceof FinishConflict ? error.message : `未能保存，检查仍是草稿：${describeError(error)}`;
+      box.innerHTML = String(html`<div class="problems" role="alert">${text}</div>`);
+      if (error instanceof FinishConflict && error.changed) this.markStale();
+      return;
+    }
     toast(previous ? '已修改，等待重新上传' : '检查已完成，等待上传', 'ok');
     app.events.dispatchEvent(new CustomEvent('outbox'));
     app.engine?.run();

@@ -2,7 +2,7 @@
 import { progress } from '../logic/checklist.js';
 import { checklistOf } from '../drafts.js';
 import { app } from '../session.js';
-import { formatTime, html, toast } from '../ui/dom.js';
+import { formatTime, guarded, html, toast } from '../ui/dom.js';
 import { Screen } from './base.js';
 
 class InspectionsScreen extends Screen {
@@ -31,7 +31,7 @@ class InspectionsScreen extends Screen {
     for (const b of this.querySelectorAll('[data-discard]')) {
       b.addEventListener('click', async () => {
         if (!confirm('删除这份检查草稿？已填写的内容将无法恢复。')) return;
-        await app.store.deleteDraft(b.dataset.discard);
+        if ((await guarded(() => app.store.deleteDraft(b.dataset.discard).then(() => true))) !== true) return;
         toast('草稿已删除');
         this.refresh();
       });

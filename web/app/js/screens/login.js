@@ -1,6 +1,7 @@
 // 登录: username and password; the first login from this browser enrols it as the user's device.
 import { ApiError, NetworkError, errorLines } from '../net/api.js';
 import { emit, login } from '../session.js';
+import { pendingRevocations } from '../store/device.js';
 import { html } from '../ui/dom.js';
 
 class LoginScreen extends HTMLElement {
@@ -19,8 +20,15 @@ class LoginScreen extends HTMLElement {
             <button type="submit" class="primary wide" data-submit>登录</button>
           </form>
           <p class="muted small">首次登录需要联网；登录后可离线工作。未上传的记录在退出登录后仍保留在本机，下次同一用户登录时自动上传。</p>
+          <p class="muted small" data-revocations hidden></p>
         </div>
       </section>`);
+    pendingRevocations().then((list) => {
+      const box = this.querySelector('[data-revocations]');
+      if (!box || !list.length) return;
+      box.hidden = false;
+      box.textContent = `本机有 ${list.length} 个离线时退出的登录，联网后将自动在服务器上注销。`;
+    }).catch(() => {});
     this.querySelector('[data-form]').addEventListener('submit', (event) => {
       event.preventDefault();
       this.submit();

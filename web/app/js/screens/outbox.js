@@ -6,7 +6,7 @@ import { OUTBOX_STATE, RECORD_KIND } from '../logic/labels.js';
 import { errorLines } from '../net/api.js';
 import { app } from '../session.js';
 import { go } from '../shell.js';
-import { formatBytes, formatTime, html, toast } from '../ui/dom.js';
+import { formatBytes, formatTime, guarded, html, toast } from '../ui/dom.js';
 import { Screen } from './base.js';
 
 const ORDER = { rejected: 0, conflict: 1, sending: 2, waiting: 3, accepted: 4, duplicate: 4, resolved: 5 };
@@ -44,7 +44,8 @@ class OutboxScreen extends Screen {
             ${e.state === 'rejected' ? html`<div class="reason" data-reason>${errorLines(e.result).map((l) => html`<p>退回原因：${l}</p>`)}${e.result?.field ? html`<p class="muted small">字段：${e.result.field}</p>` : ''}</div>` : ''}
             ${e.state === 'conflict' ? html`<div class="reason">服务器上的隐患已有更新的状态，需要您决定是否重新应用。</div>` : ''}
             ${refs.length ? html`<div class="meta" data-photos>照片/签名 ${sentState ? `${done}/${refs.length} 已上传` : `${refs.length} 张（记录被接收后上传）`}
-              ${upload && refs.includes(upload.sha) && upload.sent < upload.total ? html` · 正在上传 <progress max="${upload.total}" value="${upload.sent}"></progress> ${formatBytes(upload.sent)} / ${formatBytes(upload.total)}` : ''}</div>` : ''}
+              ${upload && refs.includes(upload.sha) && upload.sent < upload.total ? html` · 正在上传 <progress max="${upload.total}" value="${upload.sent}" aria-label="照片上传进度"></progress> ${formatBytes(upload.sent)} / ${formatBytes(upload.total)}` : ''}</div>` : ''}
+            ${refs.some((s) => photoState.get(s) === 'lost') ? html`<div class="meta danger-text">服务器缺少 ${refs.filter((s) => photoState.get(s) === 'lost').length} 张照片，而本机副本已按保留期清理，无法重新上传：请联系管理员。</div>` : ''}
           </div>
           <div class="card-actions">
             ${e.state === 'rejected' ? html`<button type="button" class="primary" data-fix="${e.id}">修改后重新提交</button>` : ''}
@@ -53,7 +54,7 @@ class OutboxScreen extends Screen {
         </li>`;
       })}</ul>` : html`<p class="empty">本机没有记录。完成的检查和隐患操作会先保存在这里，联网后自动上传。</p>`}`);
     this.querySelector('[data-sync]')?.addEventListener('click', () => app.engine?.run());
-    for (const b of this.querySelectorAll('[data-fix]')) b.addEventListener('click', () => this.fix(entries.find((e) => e.id === b.dataset.fix)));
+    for (const b of this.querySelectorAll('[data-fix]')) b.addEventListener('click', () => guarded(() => this.fix(entries.find((e) => e.id === b.dataset.fix))));
   }
 
   async fix(entry) {

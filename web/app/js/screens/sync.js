@@ -4,21 +4,22 @@ import { ROLE } from '../logic/labels.js';
 import { errorLines } from '../net/api.js';
 import { storageState, persistedText } from '../storage-health.js';
 import { UNSENT } from '../store/user-store.js';
+import { RETENTION_DAYS } from '../store/photo-retention.js';
 import { app, emit } from '../session.js';
 import { download, exportUnsent, importUnsent } from '../transfer/export.js';
-import { formatBytes, formatDuration, formatTime, html, toast } from '../ui/dom.js';
+import { describeError, formatBytes, formatDuration, formatTime, guarded, html, keyboardFileLabel, toast } from '../ui/dom.js';
 import { Screen } from './base.js';
 
 const PHASE = { push: '正在上传记录…', upload: '正在上传照片…', pull: '正在下载数据…', offline: '离线' };
 
 class SyncScreen extends Screen {
-  static refreshOn = ['outbox', 'sync-state', 'entities', 'network'];
+  static refreshOn = ['outbox', 'sync-state', 'entities', 'network', 'photos-cleared'];
 
   async render() {
     const store = app.store;
     const engine = app.engine;
-    const [lastSync, clock, counts, entities, photosPending, storage] = await Promise.all([
-      store.get('last_sync'), store.get('clock'), store.countOutbox(), store.countEntities(), store.photosWithUpload('pending'), storageState(),
+    const [lastSync, clock, counts, entities, photosPending, storage, photos] = await Promise.all([
+      store.get('last_sync'), store.get('clock'), store.countOutbox(), store.countEntities(), store.photosWithUpload('pending'), storageState(), store.photoSummary(),
     ]);
     const unsent = UNSENT.reduce((n, s) => n + (counts[s] || 0), 0);
     const skew = clock?.skew_ms ?? null;
@@ -38,7 +39,7 @@ class SyncScreen extends Screen {
             ${engine?.lastError ? html`<tr><th>上次失败</th><td class="warn-text" data-last-error>${errorLines(engine.lastError).join('；')}</td></tr>` : ''}
             <tr><th>时钟</th><td data-skew class="${skew !== null && Math.abs(skew) >= 60000 ? 'warn-text' : ''}">${skewText}</td></tr>
             <tr><th>待上传</th><td data-unsent>${unsent} 条记录${photosPending.length ? `，${photosPending.length} 张照片` : ''}${counts.conflict ? `，${counts.conflict} 个冲突待处理` : ''}</td></tr>
-            <tr><th>本机数据</th><td>企业 ${entities.enterprise} · 隐患 ${entities.hazard} · 检查表 ${entities.checklist_version} · 任务 ${entities.assignment}</td></tr>
+            <tr><th>本机数据</th><td data-entities>企业 ${entities.enterprise} · 隐患 ${entities.hazard} · 检查表 ${entities.checklist_version} · 任务 ${entities.assignment} · 过往检查 ${entities.inspection}</td></tr>
           </table>
           <button type="button" class="primary wide" data-sync-now ${navigator.onLine ? '' : 'disabled'}>${navigator.onLine ? '立即同步' : '离线中：联网后自动同步'}</button>
         </section>
@@ -47,6 +48,8 @@ class SyncScreen extends Screen {
           <table class="facts">
             <tr><th>已用 / 可用</th><td data-storage>${formatBytes(storage.usage)} / ${formatBytes(storage.quota)}${storage.short ? html` <b class="danger-text">空间不足</b>` : ''}</td></tr>
             <tr><th>持久存储</th><td data-persisted>${persistedText(storage.persisted)}</td></tr>
+            <tr><th>照片与签名</th><td data-photo-summary>本机保存 ${photos.kept} 张（${formatBytes(photos.bytes)}）${photos.cleared ? `；另有 ${photos.cleared} 张已由服务器保存，本机副本已清理` : ''}
+              <div class="muted small">已上传并被服务器接收的照片在本机保留 ${RETENTION_DAYS} 天后清理；未上传、被退回或冲突记录的照片和草稿中的照片始终保留。</div></td></tr>
           </table>
           <h2>导出 / 导入</h2>
           <p class="muted small">把本机未上传的记录和照片（含未完成的检查）导出为一个文件，可在其他设备或浏览器上以同一用户登录后导入并上传；重复上传不会重复保存。</p>
@@ -65,7 +68,8 @@ class SyncScreen extends Screen {
         </section>
       </div>`);
     this.querySelector('[data-sync-now]').addEventListener('click', () => app.engine?.run());
-    this.querySelector('[data-export]').addEventListener('click', () => this.export());
+    this.querySelector('[data-export]').addEventListener('click', () => guarded(() => this.export()));
+    keyboardFileLabel(this.querySelector('label.button'));
     this.querySelector('[data-import]').addEventListener('change', (e) => this.import(e.target.files[0]));
     this.querySelector('[data-logout]').addEventListener('click', async () => {
       const waiting = unsent ? `本机还有 ${unsent} 条未上传的记录，退出后仍会保留，下次登录时上传。` : '';
@@ -78,7 +82,7 @@ class SyncScreen extends Screen {
     const out = await exportUnsent(app.store, app.user, app.deviceId);
     const stamp = new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '');
     download(out.blob, `anjian-unsent-${app.user.username}-${stamp}.json`);
-    toast(`已导出 ${out.records} 条记录、${out.drafts} 份草稿、${out.photos} 张照片`, 'ok');
+    toast(`已导出 ${out.records} 条记录、${out.drafts} 份草稿、${out.photos} 张照片${out.missing ? `；${out.missing} 张照片本机已没有，未能导出` : ''}`, out.missing ? 'error' : 'ok');
   }
 
   async import(file) {
@@ -90,7 +94,7 @@ class SyncScreen extends Screen {
       emit('outbox');
       app.engine?.run();
     } catch (error) {
-      toast(error.message, 'error');
+      toast(describeError(error), 'error');
     }
   }
 }

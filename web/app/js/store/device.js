@@ -42,6 +42,18 @@ export async function rememberDevice(username, deviceId) {
   await set('devices', devices);
 }
 
+/** Logins ended while offline, whose tokens the server must still revoke (net/revocations.js). */
+export const pendingRevocations = async () => (await get('revocations')) || [];
+
+/** Change the list of pending revocations in one transaction (``change(list)`` returns the new list). */
+export async function updateRevocations(change) {
+  return transact(await db(), 'kv', 'readwrite', async ({ kv }) => {
+    const list = change((await req(kv.get('revocations'))) || []);
+    await req(list.length ? kv.put(list, 'revocations') : kv.delete('revocations'));
+    return list;
+  }, { durability: 'strict' });
+}
+
 export const currentUser = () => get('current');
 export const setCurrentUser = (value) => set('current', value);
 export const installId = () => get('install_id');

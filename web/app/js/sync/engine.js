@@ -6,7 +6,8 @@
 import { ApiError, NetworkError, errorLines } from '../net/api.js';
 import { photoRefs } from '../logic/checklist.js';
 import { invalidate, warmUp } from '../logic/search.js';
-import { PENDING } from '../store/user-store.js';
+import { PENDING, UserStore } from '../store/user-store.js';
+import { sweepPhotos } from '../store/photo-retention.js';
 import { app, emit } from '../session.js';
 
 const BATCH = 50;
@@ -27,6 +28,7 @@ export class SyncEngine {
     this.lastError = null;
     this.phase = '';
     this.upload = null; // {sha, sent, total}
+    this.timings = null; // the last run's phases in ms (what the 同步 screen and bench/field_app.py show)
     this.onOnline = () => {
       this.failures = 0;
       this.schedule(200);
@@ -40,6 +42,15 @@ export class SyncEngine {
     addEventListener('offline', this.onOffline);
     this.interval = setInterval(() => this.tick(), TICK_MS);
     this.schedule(0);
+    this.sweep();
+  }
+
+  /** Drop the Blobs of photos the server has held for long enough (store/photo-retention.js). */
+  async sweep() {
+    try {
+      const { cleared } = await sweepPhotos(this.store);
+      if (cleared) emit('photos-cleared', cleared);
+    } catch { /* a store closed by logout, a full disk: tried again after the next sync */ }
   }
 
   stop() {
@@ -85,14 +96,19 @@ export class SyncEngine {
       this.timer = null;
       this.nextAt = null;
       try {
+        const timings = { started: performance.now(), pull_wait_ms: 0, pull_store_ms: 0, pages: 0, items: 0 };
+        const phase = async (name, step) => {
+          const t = performance.now();
+          this.setPhase(name);
+          await step();
+          timings[`${name}_ms`] = performance.now() - t;
+        };
+        this.timings = timings;
         const work = async () => {
-          this.setPhase('push');
-          await this.push();
-          this.setPhase('upload');
-          await this.uploads();
-          this.setPhase('pull');
-          await this.pull();
-          await this.refreshProfile();
+          await phase('push', () => this.push());
+          await phase('upload', () => this.uploads());
+          await phase('pull', () => this.pull(timings));
+          await phase('profile', () => this.refreshProfile());
         };
         // One tab syncs at a time: two would send the same records side by side.
         if (navigator.locks) await navigator.locks.request(`anjian-sync-${this.store.userId}`, work);
@@ -100,11 +116,13 @@ export class SyncEngine {
         this.failures = 0;
         this.lastError = null;
         await this.store.set('last_sync', new Date().toISOString());
+        timings.total_ms = performance.now() - timings.started;
         if (this.pulled) {
           this.pulled = false;
           invalidate();
           warmUp(this.store); // the 企业 search answers at once, even after a first sync of 100k
         }
+        await this.sweep();
         if ((await this.store.outboxIn(PENDING)).length) this.schedule(1000);
       } catch (error) {
         this.failures += 1;
@@ -126,10 +144,8 @@ export class SyncEngine {
   }
 
   async noteServerTime(serverTime, sentAt, answeredAt) {
-    const server = Date.parse(serverTime);
-    if (Number.isNaN(server)) return;
-    const skew = server - (sentAt + answeredAt) / 2;
-    await this.store.set('clock', { skew_ms: Math.round(skew), server_time: serverTime, at: new Date().toISOString() });
+    const clock = clockOf(serverTime, sentAt, answeredAt);
+    if (clock) await this.store.set('clock', clock);
   }
 
   // --- push ----------------------------------------------------------------------------------
@@ -166,9 +182,8 @@ export class SyncEngine {
   async applyResults(ids, results) {
     const byId = new Map(results.map((r) => [String(r.id).toLowerCase(), r]));
     const now = new Date().toISOString();
-    const photoStates = new Map();
     const conflicts = [];
-    await this.store.updateOutbox(ids, (e) => {
+    await this.store.answerOutbox(ids, (e, photoStates) => {
       const r = byId.get(e.id.toLowerCase());
       if (!r) {
         e.state = 'waiting'; // not answered: sent again next time
@@ -187,10 +202,6 @@ export class SyncEngine {
       }
       if (r.status === 'conflict' && r.current) conflicts.push(r.current);
     });
-    for (const [sha, state] of photoStates) {
-      const photo = await this.store.getPhoto(sha);
-      if (photo && photo.upload !== 'done') await this.store.updatePhoto(sha, { upload: state });
-    }
     for (const current of conflicts) {
       const known = await this.store.entity('hazard', current.id);
       if (!known || (current.version ?? 0) >= (known.version ?? 0)) await this.store.putEntity('hazard', current.id, current);
@@ -206,11 +217,19 @@ export class SyncEngine {
     const worker = async () => {
       for (let photo = queue.shift(); photo; photo = queue.shift()) await this.uploadOne(photo);
     };
+    const count = queue.length;
     await Promise.all(Array.from({ length: UPLOADS_AT_ONCE }, worker));
+    if (count) emit('outbox'); // once: every screen showing the outbox reads it all again
   }
 
   async uploadOne(photo) {
     const { sha256: sha, blob } = photo;
+    if (!blob) {
+      // Only a photo the server had confirmed loses its Blob; asked for again, it cannot be sent.
+      await this.store.updatePhoto(sha, { upload: 'lost' });
+      emit('outbox');
+      return;
+    }
     const total = blob.size;
     let { offset, complete } = await this.api.attachmentState(sha);
     while (!complete && offset < total) {
@@ -228,10 +247,10 @@ export class SyncEngine {
       }
       await this.store.updatePhoto(sha, { offset });
     }
-    await this.store.updatePhoto(sha, { upload: 'done', offset: total, uploaded_at: new Date().toISOString() });
+    const at = new Date().toISOString();
+    await this.store.updatePhoto(sha, { upload: 'done', offset: total, uploaded_at: at, done_at: at });
     this.upload = { sha, sent: total, total };
     emit('upload-progress', this.upload);
-    emit('outbox');
   }
 
   // --- pull ----------------------------------------------------------------------------------
@@ -240,17 +259,20 @@ export class SyncEngine {
    * cursor is in the answer already), so a first sync takes about the longer of network and
    * IndexedDB, not their sum; each page is still stored together with its own cursor.
    */
-  async pull() {
+  async pull(timings = { pull_wait_ms: 0, pull_store_ms: 0, pages: 0, items: 0 }) {
     let cursor = (await this.store.get('cursor')) || null;
+    const run = UserStore.pullRun(); // what the pages of this pull share (store/enterprise-chunks.js)
     let next = this.fetchPage(cursor);
     for (;;) {
       let fetched;
+      const waiting = performance.now();
       try {
         fetched = await next;
+        timings.pull_wait_ms += performance.now() - waiting;
       } catch (error) {
         if (error instanceof ApiError && error.status === 400 && error.field === 'cursor' && cursor) {
           // The cursor is no longer valid: start again, as a full pull.
-          await this.store.applyPull([], null, true);
+          await this.store.applyPull([], null, true, null, run);
           cursor = null;
           next = this.fetchPage(cursor);
           continue;
@@ -260,8 +282,11 @@ export class SyncEngine {
       const { page, sentAt, answeredAt } = fetched;
       next = page.has_more ? this.fetchPage(page.cursor) : null;
       next?.catch(() => {}); // handled when awaited above
-      await this.noteServerTime(page.server_time, sentAt, answeredAt);
-      await this.store.applyPull(page.items, page.cursor, page.reset);
+      const storing = performance.now();
+      await this.store.applyPull(page.items, page.cursor, page.reset, clockOf(page.server_time, sentAt, answeredAt), run);
+      timings.pull_store_ms += performance.now() - storing;
+      timings.pages += 1;
+      timings.items += page.items.length;
       cursor = page.cursor;
       if (page.items.length || page.reset) {
         this.pulled = true;
@@ -286,6 +311,13 @@ export class SyncEngine {
       if (!(error instanceof NetworkError)) throw error;
     }
   }
+}
+
+/** The tablet's clock against the server's (``server_time`` of an answer, taken mid-request). */
+function clockOf(serverTime, sentAt, answeredAt) {
+  const server = Date.parse(serverTime);
+  if (Number.isNaN(server)) return null;
+  return { skew_ms: Math.round(server - (sentAt + answeredAt) / 2), server_time: serverTime, at: new Date().toISOString() };
 }
 
 function backoff(failures, error) {

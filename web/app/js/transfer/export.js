@@ -2,19 +2,11 @@
 // file, to carry to another device or browser and import there. Pushing imported records is
 // idempotent like any push (same id, same content: ``duplicate``), so importing twice, or on a
 // device that already sent them, stores nothing twice.
-import { photoRefs } from '../logic/checklist.js';
+import { draftRefs, photoRefs } from '../logic/checklist.js';
 import { sha256Hex } from '../media/sha256.js';
 import { UNSENT } from '../store/user-store.js';
 
 export const FORMAT = 'anjian-field-export';
-
-function draftRefs(d) {
-  const refs = [...(d.photos || [])];
-  for (const a of Object.values(d.answers || {})) refs.push(...(a.photos || []));
-  for (const h of Object.values(d.hazards || {})) refs.push(...(h.evidence || []));
-  for (const s of Object.values(d.signatures || {})) if (s?.sha256) refs.push(s.sha256);
-  return refs;
-}
 
 function toBase64(bytes) {
   let text = '';
@@ -35,15 +27,17 @@ export async function exportUnsent(store, user, deviceId) {
   const drafts = await store.listDrafts();
   const refs = new Set([...records.flatMap((e) => photoRefs(e.record)), ...drafts.flatMap(draftRefs)]);
   const photos = [];
+  const missing = [];
   for (const sha of refs) {
     const p = await store.getPhoto(sha);
-    if (p) photos.push({ sha256: sha, type: p.type, kind: p.kind, data: toBase64(new Uint8Array(await p.blob.arrayBuffer())) });
+    if (p?.blob) photos.push({ sha256: sha, type: p.type, kind: p.kind, data: toBase64(new Uint8Array(await p.blob.arrayBuffer())) });
+    else missing.push(sha); // never for unsent work (photo-retention.js keeps those): said, not hidden
   }
   const body = {
     format: FORMAT, version: 1, exported_at: new Date().toISOString(), username: user.username, user_id: user.id, device_id: deviceId,
     records: records.map(({ draft, ...e }) => ({ ...e, draft: draft || null })), drafts, photos,
   };
-  return { blob: new Blob([JSON.stringify(body)], { type: 'application/json' }), records: records.length, drafts: drafts.length, photos: photos.length };
+  return { blob: new Blob([JSON.stringify(body)], { type: 'application/json' }), records: records.length, drafts: drafts.length, photos: photos.length, missing: missing.length };
 }
 
 /** Offer ``blob`` as a download. */

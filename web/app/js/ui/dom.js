@@ -69,6 +69,34 @@ export function formatDuration(ms) {
   return `${Math.floor(h / 24)} 天 ${h % 24} 小时`;
 }
 
+/** An error in words an inspector can act on (the browser's own messages are English). */
+export function describeError(error) {
+  if (error?.name === 'QuotaExceededError') return '本机存储空间已满：请联网上传，或导出未上传数据后清理平板空间';
+  if (error?.name === 'InvalidStateError') return '本机数据库已关闭（可能已退出登录），请重新打开应用';
+  return error?.message || String(error);
+}
+
+/** Run a tap's work; an error is told (a toast), never lost in the console. */
+export async function guarded(work) {
+  try {
+    return await work();
+  } catch (error) {
+    toast(`操作失败：${describeError(error)}`, 'error');
+    return undefined;
+  }
+}
+
+/** A ``<label>`` around a hidden file input, usable from the keyboard too (Enter or Space). */
+export function keyboardFileLabel(label) {
+  label.tabIndex = 0;
+  label.setAttribute('role', 'button');
+  label.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    label.querySelector('input[type=file]')?.click();
+  });
+}
+
 /** A short message at the bottom of the screen. */
 export function toast(message, kind = 'info') {
   let box = document.querySelector('#toasts');
@@ -90,7 +118,7 @@ const urls = new Map();
 export async function photoUrl(store, sha) {
   if (urls.has(sha)) return urls.get(sha);
   const photo = await store.getPhoto(sha);
-  if (!photo) return null;
+  if (!photo?.blob) return null; // not here, or cleared after the server kept it (photo-retention.js)
   const url = URL.createObjectURL(photo.blob);
   urls.set(sha, url);
   return url;

@@ -2,7 +2,7 @@
 // on the device at once; thumbnails with a remove button. Fires ``photos-change`` ({photos}).
 import { keepPhoto } from '../media/photos.js';
 import { app } from '../session.js';
-import { html, photoUrl, raw, toast } from './dom.js';
+import { describeError, html, keyboardFileLabel, photoUrl, raw, toast } from './dom.js';
 import { icon } from './icons.js';
 
 class PhotoPicker extends HTMLElement {
@@ -35,7 +35,7 @@ class PhotoPicker extends HTMLElement {
         const sha = await keepPhoto(app.store, file);
         if (!this.photos.includes(sha)) this.photos.push(sha);
       } catch (error) {
-        toast(error.message, 'error');
+        toast(`照片未能保存：${describeError(error)}`, 'error');
       }
     }
     this.busy = false;
@@ -51,11 +51,12 @@ class PhotoPicker extends HTMLElement {
     const thumbs = await Promise.all(this.photos.map(async (sha) => ({ sha, url: await photoUrl(app.store, sha) })));
     this.innerHTML = String(html`
       <div class="photos">
-        ${thumbs.map((t) => html`<figure class="thumb" data-sha="${t.sha}">${t.url ? html`<img src="${t.url}" alt="照片">` : html`<span>照片</span>`}
+        ${thumbs.map((t) => html`<figure class="thumb" data-sha="${t.sha}">${t.url ? html`<img src="${t.url}" alt="照片">` : html`<span class="muted small" title="已上传，本机副本已清理">已上传</span>`}
           <button type="button" class="remove" data-remove="${t.sha}" aria-label="删除照片">×</button></figure>`)}
         <label class="button photo-button ${this.busy ? 'busy' : ''}">${raw(icon('camera', 20))} ${this.busy ? '处理中…' : this.label}
           <input type="file" accept="image/*" capture="environment" multiple hidden></label>
       </div>`);
+    keyboardFileLabel(this.querySelector('label.photo-button'));
     this.dataset.count = String(this.photos.length);
     this.dataset.busy = this.busy ? '1' : '0';
   }
