@@ -14,7 +14,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.reliability.processes import free_port, server_env
+from tests.web.launch import log_tail, start_server, stop_server
 from tests.web.seed import World, seed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,36 +113,14 @@ class FieldServer:
 
     def start(self) -> None:
         env = server_env(f"sqlite+aiosqlite:///{self.db_path}", str(self.data_dir), **self.extra_env)
-        log = (self.directory / "server.log").open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.web.serve_app", str(self.app_dir), "--host", "127.0.0.1", "--port", str(self.port), *self.extra_args],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        log.close()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited:\n{self.log()}")
-            try:
-                if httpx.get(f"{self.scheme}://127.0.0.1:{self.port}/healthz", timeout=1.0, verify=False).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server did not start:\n{self.log()}")
+        command = [sys.executable, "-m", "tests.web.serve_app", str(self.app_dir), "--host", "127.0.0.1", "--port", str(self.port), *self.extra_args]
+        self.process = start_server(command, env, self.directory / "server.log", f"{self.scheme}://127.0.0.1:{self.port}/healthz")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_server(self.process)
 
     def log(self) -> str:
-        path = self.directory / "server.log"
-        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+        return log_tail(self.directory / "server.log")
 
     # --- the server's side of the story ---------------------------------------------------------
     def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:

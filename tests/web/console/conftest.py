@@ -11,7 +11,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ import pytest
 from tests.conftest import PASSWORD
 from tests.reliability.processes import free_port, server_env
 from tests.web.console.seed import ConsoleWorld, seed
+from tests.web.launch import log_tail, start_server, stop_server
 from web.console.session import LOGIN_COOKIE, SESSION_COOKIE
 
 _CSRF = re.compile(r'name="_csrf" value="([0-9a-f]+)"')
@@ -139,33 +139,14 @@ class ConsoleServer:
 
     def start(self) -> None:
         env = server_env(f"sqlite+aiosqlite:///{self.db_path}", str(self.directory / "data"))
-        with (self.directory / "server.log").open("ab") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited:\n{self.log()}")
-            try:
-                if httpx.get(f"{self.base}/healthz", timeout=1.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server did not start:\n{self.log()}")
+        command = [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        self.process = start_server(command, env, self.directory / "server.log", f"{self.base}/healthz")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_server(self.process)
 
     def log(self) -> str:
-        path = self.directory / "server.log"
-        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+        return log_tail(self.directory / "server.log")
 
     def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         with sqlite3.connect(self.db_path) as conn:
