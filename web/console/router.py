@@ -22,7 +22,20 @@ from litestar.static_files import create_static_files_router
 from core.access.scope import Principal
 from core.context import Context
 from web.console.errors import EXCEPTION_HANDLERS
-from web.console.pages import auth, enterprises, files, hazards, inspections, workbench
+from web.console.pages import (
+    auth,
+    checklists,
+    documents,
+    enterprises,
+    evaluations,
+    files,
+    hazards,
+    inspections,
+    plans,
+    reports,
+    system,
+    workbench,
+)
 from web.console.protection import add_security_headers, refuse_without_csrf
 from web.console.session import principal_of
 
@@ -41,7 +54,10 @@ def console_router() -> Router:
     """The console's pages."""
     return Router(
         path="/",
-        route_handlers=[*auth.ROUTES, *workbench.ROUTES, *enterprises.ROUTES, *hazards.ROUTES, *inspections.ROUTES, *files.ROUTES],
+        route_handlers=[
+            *auth.ROUTES, *workbench.ROUTES, *enterprises.ROUTES, *hazards.ROUTES, *inspections.ROUTES, *files.ROUTES,
+            *plans.ROUTES, *documents.ROUTES, *checklists.ROUTES, *evaluations.ROUTES, *reports.ROUTES, *system.ROUTES,
+        ],
         dependencies={"principal": Provide(provide_console_principal)},
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=refuse_without_csrf,

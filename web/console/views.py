@@ -2,7 +2,8 @@
 navigation their role has, the CSRF token for its forms).
 
 Navigation shows only what the role can open: an enterprise user has their own enterprise and its
-hazards; office roles the workbench, enterprises, hazards and the 挂牌督办 list.
+hazards; office roles the workbench, enterprises, hazards, the 挂牌督办 list, and each further area
+whose first page their role's permission opens (the page checks the same permission again).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from litestar import Request
 from litestar.response import Template
 
+from core.access.permissions import allowed
 from core.access.scope import Principal
 from web.console.session import csrf_token
 
@@ -32,12 +34,28 @@ def nav_for(principal: Principal) -> list[NavItem]:
             items.append(NavItem(f"/enterprises/{principal.enterprise_id}", "本企业档案", "enterprises"))
         items.append(NavItem("/hazards?open=1", "本企业隐患", "hazards"))
         return items
-    return [
-        *items,
+    items += [
         NavItem("/enterprises", "企业", "enterprises"),
         NavItem("/hazards?open=1", "隐患", "hazards"),
         NavItem("/hazards?listed=true&open=1", "挂牌督办", "listed"),
     ]
+    # Each area is linked only for the roles whose permission opens its first page.
+    for href, label, key, action in _AREAS:
+        if allowed(principal.role, action):
+            items.append(NavItem(href, label, key))
+    return items
+
+
+# (link, label, section key, the permission its first page needs)
+_AREAS = (
+    ("/inspections", "检查", "inspections", "inspection.read"),
+    ("/plans", "计划", "plans", "plan.read"),
+    ("/documents", "文书", "documents", "penalty.read"),
+    ("/checklists", "检查表", "checklists", "plugin.read"),
+    ("/evaluations", "评估", "evaluations", "evaluation.read"),
+    ("/reports", "报表", "reports", "report.read"),
+    ("/system", "系统", "system", "user.manage"),
+)
 
 
 def render(request: Request, principal: Principal, template: str, *, section: str, status_code: int = 200, **context: Any) -> Template:

@@ -3,19 +3,15 @@ outside the role's scope gives the documented answer, and nothing outside a user
 or countable — the same world as the API's matrix (tests/reliability/world.py), signed in through
 the console's own form.
 
-Answers: ``OK`` — 200 (a page); ``GO`` — 303 (a form that worked, or a signed-in user sent on);
-``404`` — absent *or outside the user's scope*, the same page for both; ``409`` — a step the user may
-not take now, shown beside its form; ``NA`` — no record to be in or out of scope. The routes listed
-here are exactly the app's console routes (``test_matrix_covers_exactly_the_console_routes``); the
-API's matrix covers every other route.
+The answers are explained in ``matrix_kit.py``. The routes listed here and in each area's
+``matrix_<area>.py`` are exactly the app's console routes (``test_matrix_covers_exactly_the_console_routes``);
+the API's matrix covers every other route.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -29,32 +25,18 @@ from server import build_context
 from tests.conftest import Api
 from tests.reliability.authz_matrix import answers, stored_attachment
 from tests.reliability.world import ROLES, Side, World, build_world
+from tests.web.console import (
+    matrix_checklists,
+    matrix_documents,
+    matrix_enterprises,
+    matrix_evaluations,
+    matrix_plans,
+    matrix_reports,
+    matrix_system,
+)
 from tests.web.console.conftest import ConsoleUser, sign_in
+from tests.web.console.matrix_kit import ALL, GO, NA, OFFICERS_GO, OK, OUT_404, ConsoleEntry, get
 from web.console.router import CONSOLE_OPT
-
-OK, GO = 200, 303
-NA = None
-ALL = answers(OK)
-OUT_404 = answers(404, admin=OK)
-OFFICERS_GO = answers(409, admin=GO, department_admin=GO, inspector=GO)
-
-Caller = Callable[[World, ConsoleUser, str, Side], Awaitable[httpx.Response]]
-
-
-@dataclass(frozen=True)
-class ConsoleEntry:
-    method: str
-    path: str
-    in_scope: dict[str, Any]
-    out_of_scope: dict[str, Any] | None
-    call: Caller
-    note: str = ""
-
-
-def get(path: Callable[[World, Side], str] | str) -> Caller:
-    async def call(world: World, user: ConsoleUser, role: str, side: Side) -> httpx.Response:
-        return await user.get(path(world, side) if callable(path) else path)
-    return call
 
 
 async def order_rectification(world: World, user: ConsoleUser, role: str, side: Side) -> httpx.Response:
@@ -97,6 +79,8 @@ ENTRIES = [
                  "no document in this world: absent is 404 for everyone (scope: tests/plugins/documents)"),
     ConsoleEntry("GET", "/static/{file_path:path}", ALL, NA, get("/static/console.css")),
     ConsoleEntry("GET", "/design/{file_path:path}", ALL, NA, get("/design/anjian.css")),
+    *matrix_enterprises.ENTRIES, *matrix_plans.ENTRIES, *matrix_documents.ENTRIES, *matrix_checklists.ENTRIES,
+    *matrix_evaluations.ENTRIES, *matrix_reports.ENTRIES, *matrix_system.ENTRIES,
 ]
 
 

@@ -1,0 +1,7 @@
+"""The console matrix's entries for the reports area (see matrix_kit.py)."""
+
+from __future__ import annotations
+
+from tests.web.console.matrix_kit import ConsoleEntry
+
+ENTRIES: list[ConsoleEntry] = []
