@@ -13,7 +13,7 @@ import logging
 from typing import Any, NoReturn
 
 import msgspec
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -270,12 +270,14 @@ async def list_evaluations(
     *,
     enterprise_id: str | None = None,
     evaluator_id: str | None = None,
+    enterprise_q: str | None = None,
     page: int = 1,
     page_size: int = 50,
 ) -> Page[EvaluationOut]:
     """Evaluations in the caller's scope, newest first (same instant: by id), paginated.
 
-    With ``enterprise_id``, that enterprise's history (404 when absent or out of scope).
+    With ``enterprise_id``, that enterprise's history (404 when absent or out of scope); with
+    ``enterprise_q``, those of enterprises whose name or USCC contains it (as the enterprise search).
     ``total`` counts only evaluations of enterprises the caller sees.
     """
     require(principal.role, "evaluation.read")
@@ -288,6 +290,9 @@ async def list_evaluations(
         conditions.append(col(Evaluation.enterprise_id) == enterprise_id)
     if evaluator_id is not None:
         conditions.append(col(Evaluation.evaluator_id) == evaluator_id)
+    if enterprise_q and enterprise_q.strip():
+        pattern = f"%{enterprise_q.strip()}%"
+        conditions.append(or_(col(Enterprise.name).like(pattern), col(Enterprise.uscc).like(pattern)))
     joined = col(Evaluation.enterprise_id) == col(Enterprise.id)
     async with ctx.db.read() as session:
         if enterprise_id is not None:
