@@ -41,8 +41,26 @@ class HazardFilter(msgspec.Struct, kw_only=True):
 
 
 def scoped_hazard_query(principal: Principal, *what: Any) -> Any:
-    """``select(*what)`` (default: the hazard) over hazards joined to their enterprise, limited to the caller's scope."""
+    """``select(*what)`` (default: the hazard) over hazards joined to their enterprise, limited to the caller's scope.
+
+    For queries that need the enterprise's columns; counts and pages of hazards use ``hazards_in_scope``."""
     return select(*(what or (Hazard,))).join(Enterprise, col(Enterprise.id) == col(Hazard.enterprise_id)).where(*principal.enterprise_conditions())
+
+
+def hazards_in_scope(principal: Principal, *what: Any) -> Any:
+    """``select(*what)`` (default: the hazard) over hazards whose enterprise is in the caller's scope.
+
+    The same scope as ``scoped_hazard_query`` (``Principal.enterprise_conditions``), written as a
+    semi-join on the enterprise's id instead of a join: the database then counts and orders hazards
+    from the hazard indexes alone (``ix_hazard_open``, ``ix_hazard_received``, ``ix_hazard_closed``, each
+    ending in ``enterprise_id``) instead of visiting every hazard of every enterprise in scope — at a
+    province's million hazards, milliseconds instead of seconds. An admin's scope adds no condition;
+    ``select_from`` keeps ``func.count()`` counting hazards even then."""
+    query = select(*(what or (Hazard,))).select_from(Hazard)
+    conditions = principal.enterprise_conditions()
+    if conditions:
+        query = query.where(col(Hazard.enterprise_id).in_(select(Enterprise.id).where(*conditions)))
+    return query
 
 
 def hazard_conditions(filters: HazardFilter, now: datetime) -> list[Any]:
@@ -78,10 +96,10 @@ async def list_hazards(ctx: Context, principal: Principal, filters: HazardFilter
     now = ctx.clock.now()
     conditions = hazard_conditions(filters, now)
     async with ctx.db.read() as session:
-        total = (await session.exec(scoped_hazard_query(principal, func.count(col(Hazard.id))).where(*conditions))).one()
+        total = (await session.exec(hazards_in_scope(principal, func.count()).where(*conditions))).one()
         rows = (
             await session.exec(
-                scoped_hazard_query(principal).where(*conditions).order_by(col(Hazard.received_at).desc(), col(Hazard.id)).offset((page - 1) * page_size).limit(page_size)
+                hazards_in_scope(principal).where(*conditions).order_by(col(Hazard.received_at).desc(), col(Hazard.id)).offset((page - 1) * page_size).limit(page_size)
             )
         ).all()
     return Page(items=[hazard_out(r, now) for r in rows], total=total, page=page, page_size=page_size)

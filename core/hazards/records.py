@@ -29,7 +29,14 @@ class Hazard(SQLModel, table=True):
     """One found defect of one enterprise, from registration (登记) to closure (销号)."""
 
     __tablename__ = "hazard"
-    __table_args__ = (Index("ix_hazard_status_deadline", "status", "deadline"),)
+    __table_args__ = (
+        Index("ix_hazard_status_deadline", "status", "deadline"),
+        # Counts and lists over a scope (core.hazards.queries.hazards_in_scope): every filter a
+        # supervisor's list or the workbench uses, then the enterprise, so the index alone answers them.
+        Index("ix_hazard_open", "status", "enterprise_id", "level", "listed_supervision", "deadline", "rectified_at"),
+        Index("ix_hazard_received", "received_at", "enterprise_id"),
+        Index("ix_hazard_closed", "closed_at", "enterprise_id"),
+    )
 
     id: str = Field(default_factory=new_id, sa_column=Column(String(36), primary_key=True))
     enterprise_id: str = Field(sa_column=Column(String(36), ForeignKey("enterprise.id"), nullable=False, index=True))

@@ -31,6 +31,7 @@ MIGRATION_CHAIN = [
     ("0014_enforcement_card", "0013_hazard_rectified_at"),
     ("0015_documents", "0014_enforcement_card"),
     ("0016_penalty_case", "0015_documents"),
+    ("0017_hazard_scope_indexes", "0016_penalty_case"),
 ]
 
 

@@ -1,6 +1,6 @@
 """The console's hazard lists and counts, built from core's own pieces.
 
-Scope is core's (``scoped_hazard_query``: the caller's enterprise conditions), and so are the
+Scope is core's (``hazards_in_scope``: the caller's enterprise conditions), and so are the
 filters (``hazard_conditions``: region, industry, enterprise, level, status, overdue derived from
 the deadline, listed) and the permission (``hazard.read``): a count here is the ``total`` that
 ``GET /api/v1/hazards`` answers for the same filters. The console adds only what a supervisor's
@@ -15,14 +15,14 @@ from typing import Any, Literal
 
 import msgspec
 from sqlalchemy import func
-from sqlmodel import col
+from sqlmodel import col, select
 
 from core.access.permissions import require
 from core.access.scope import Principal
 from core.context import Context
 from core.enterprises.records import Enterprise
 from core.errors import InvalidInput
-from core.hazards.queries import HazardFilter, hazard_conditions, scoped_hazard_query
+from core.hazards.queries import HazardFilter, hazard_conditions, hazards_in_scope
 from core.hazards.records import OPEN_STATUSES, Hazard
 from core.hazards.wire import HazardOut, hazard_out
 
@@ -66,7 +66,7 @@ def _ordering(order: Order) -> list[Any]:
 async def count_hazards(ctx: Context, principal: Principal, filters: HazardFilter, *, open_only: bool = False) -> int:
     """How many hazards in the caller's scope match (what the API's list counts as ``total``)."""
     require(principal.role, "hazard.read")
-    query = scoped_hazard_query(principal, func.count(col(Hazard.id))).where(*_conditions(filters, open_only, ctx.clock.now()))
+    query = hazards_in_scope(principal, func.count()).where(*_conditions(filters, open_only, ctx.clock.now()))
     async with ctx.db.read() as session:
         return int((await session.exec(query)).one())
 
@@ -81,10 +81,11 @@ async def hazard_rows(
     now = ctx.clock.now()
     conditions = _conditions(filters, open_only, now)
     async with ctx.db.read() as session:
-        total = int((await session.exec(scoped_hazard_query(principal, func.count(col(Hazard.id))).where(*conditions))).one())
-        rows = (await session.exec(
-            scoped_hazard_query(principal, Hazard, Enterprise.name).where(*conditions).order_by(*_ordering(order))
-            .offset((page - 1) * page_size).limit(page_size)
+        total = int((await session.exec(hazards_in_scope(principal, func.count()).where(*conditions))).one())
+        hazards = (await session.exec(
+            hazards_in_scope(principal).where(*conditions).order_by(*_ordering(order)).offset((page - 1) * page_size).limit(page_size)
         )).all()
-    items = [HazardRow(hazard=hazard_out(hazard, now), enterprise_name=name) for hazard, name in rows]
+        wanted = sorted({hazard.enterprise_id for hazard in hazards})
+        names = dict((await session.exec(select(Enterprise.id, Enterprise.name).where(col(Enterprise.id).in_(wanted)))).all()) if wanted else {}
+    items = [HazardRow(hazard=hazard_out(hazard, now), enterprise_name=names.get(hazard.enterprise_id, "")) for hazard in hazards]
     return HazardRows(items=items, total=total, page=page, page_size=page_size)
