@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -68,14 +68,45 @@ def db_url(tmp_path, sqlite_template) -> str:  # type: ignore[no-untyped-def]
     return f"sqlite+aiosqlite:///{target}"
 
 
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str | None]:
+    """A PostgreSQL database migrated once per test session (its name), dropped at the end; None
+    without a DSN. Tests of ``any_db_url`` start from a copy of it, as SQLite tests from their template:
+    running every migration for each test cost seconds of set-up per PostgreSQL test."""
+    import asyncio
+
+    from core.bootstrap import prepare_database
+    from core.storage.database import Database
+
+    dsn = pg_dsn()
+    if not dsn:
+        yield None
+        return
+
+    async def build() -> str:
+        url, name = await create_pg_database(dsn, "anjian_template")
+        db = Database(url)
+        try:
+            await prepare_database(db)
+        finally:
+            await db.dispose()
+        return name
+
+    name = asyncio.run(build())
+    try:
+        yield name
+    finally:
+        asyncio.run(drop_pg_database(dsn, name))
+
+
 @asynccontextmanager
-async def fresh_pg_database(why: str) -> AsyncIterator[str]:
-    """A fresh PostgreSQL database, dropped afterwards; the test is skipped (saying ``why`` it
-    needs one) when no DSN is set."""
+async def fresh_pg_database(why: str, template: str | None = None) -> AsyncIterator[str]:
+    """A fresh PostgreSQL database (empty, or a copy of ``template``), dropped afterwards; the test is
+    skipped (saying ``why`` it needs one) when no DSN is set."""
     dsn = pg_dsn()
     if not dsn:
         pytest.skip(f"{why}: set {PG_DSN_ENV}=postgresql+asyncpg://user@host:port/db to run it")
-    url, name = await create_pg_database(dsn)
+    url, name = await create_pg_database(dsn, template=template)
     try:
         yield url
     finally:
@@ -83,12 +114,19 @@ async def fresh_pg_database(why: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def any_db_url(request, tmp_path) -> AsyncIterator[str]:  # type: ignore[no-untyped-def]
-    """A fresh database on each engine anjian supports."""
+async def any_db_url(request, tmp_path, sqlite_template, pg_template) -> AsyncIterator[str]:  # type: ignore[no-untyped-def]
+    """A fresh database on each engine anjian supports: migrated (a copy of the session's template),
+    or empty for a test marked ``empty_database`` (migrations, readiness)."""
+    empty = request.node.get_closest_marker("empty_database") is not None
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path}/anjian.db"
+        target = tmp_path / "anjian.db"
+        if not empty:
+            import shutil
+
+            shutil.copyfile(sqlite_template, target)
+        yield f"sqlite+aiosqlite:///{target}"
         return
-    async with fresh_pg_database("PostgreSQL variant") as url:
+    async with fresh_pg_database("PostgreSQL variant", template=None if empty else pg_template) as url:
         yield url
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 
@@ -33,6 +34,7 @@ async def _set_revision(url: str, revision: str) -> None:
         await db.dispose()
 
 
+@pytest.mark.empty_database
 async def test_readyz_is_503_while_the_database_is_behind_or_ahead_of_the_code(any_db_url, tmp_path) -> None:
     db = Database(any_db_url)
     try:

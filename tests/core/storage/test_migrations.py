@@ -1,5 +1,6 @@
 """Migrations from an empty database, on SQLite and PostgreSQL, reach every head and match the models."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -10,6 +11,7 @@ from core.storage import migrate
 from core.storage.database import Database
 
 
+@pytest.mark.empty_database
 async def test_migrations_run_from_empty_and_match_the_models(any_db_url):
     db = Database(any_db_url)
     try:
