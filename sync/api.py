@@ -11,10 +11,8 @@ from litestar.params import Parameter
 
 from core.access.permissions import require
 from core.access.scope import Principal
-from core.access.users import User
 from core.context import Context
-from core.errors import InvalidInput, not_found
-from core.http.nul import is_nul_stand_in
+from core.errors import InvalidInput
 from core.http.openapi_document import BINARY, raw_body
 from sync import attachment_service
 from sync.attachment_download import attachment_response
@@ -22,11 +20,11 @@ from sync.attachments import AttachmentStore, declared_length, parse_range
 from sync.codec import decode, read_body, respond
 from sync.device import require_device
 from sync.pull.pages import DEFAULT_LIMIT, pull
-from sync.push.batch import ingest, push_batch
+from sync.push.batch import push_batch
 from sync.push_body import PushBody
 from sync.review.conflicts import list_conflicts, resolve_conflict
 from sync.review.quarantine import list_quarantine, mark_resolved
-from sync.review.quarantine_table import QuarantinedRecord
+from sync.review.reingest import reingest_quarantined
 from sync.wire import (
     AttachmentStatus,
     ConflictOut,
@@ -34,7 +32,6 @@ from sync.wire import (
     PullOut,
     PushEnvelope,
     PushOut,
-    PushRecord,
     PushResult,
     QuarantineOut,
     ReingestIn,
@@ -109,33 +106,7 @@ class SyncController(Controller):
     @post("/quarantine/{row_id:str}/reingest", operation_id="reingestSyncQuarantine", status_code=200)
     async def reingest(self, request: Request, ctx: Context, principal: Principal, row_id: str, data: ReingestIn) -> PushResult:
         """Ingest a quarantined record again (as the inspector who pushed it), optionally corrected."""
-        require(principal.role, "sync.review")
-        async with ctx.db.read() as session:
-            row = await session.get(QuarantinedRecord, row_id)
-            user = await session.get(User, row.user_id) if row else None
-        if row is None:
-            raise not_found("quarantined record", "隔离记录")
-        if row.status != "open":
-            from core.errors import Conflict
-
-            raise Conflict(f"quarantined record is already {row.status}", f"该隔离记录已处理（{row.status}）", code="already_resolved")
-        if user is None or not user.active:
-            raise InvalidInput("the record's user no longer exists or is inactive", "该记录的提交人已不存在或已停用", code="user_inactive")
-        if data.payload is None and is_nul_stand_in(row.payload):
-            raise InvalidInput(
-                "the record held a NUL character (U+0000): re-ingest it with a corrected payload",
-                "该记录含有空字符（U+0000），请提供修正后的记录（payload）再重新入库", field="payload", code="nul_character",
-            )
-        payload = data.payload if data.payload is not None else row.payload
-        record = decode(msgspec.json.encode(payload), "application/json", PushRecord)
-        author = Principal(
-            user_id=user.id, username=user.username, role=user.role, region_code=user.region_code, grid_code=user.grid_code,
-            industries=tuple(user.industries), enterprise_id=user.enterprise_id, device_id=row.device_id,
-        )
-        result = await ingest(ctx, author, request.app.state.get("plugins"), AttachmentStore(ctx.settings), record, keep_rejected=False)
-        if result.status != "duplicate" or row.status == "open":
-            await mark_resolved(ctx, principal, row_id, status="reingested", note=data.note or f"re-ingested: {result.status}", expect_open=False)
-        return result
+        return await reingest_quarantined(ctx, principal, request.app.state.get("plugins"), row_id, payload=data.payload, note=data.note)
 
     @post("/quarantine/{row_id:str}/dismiss", operation_id="dismissSyncQuarantine", status_code=200)
     async def dismiss(self, ctx: Context, principal: Principal, row_id: str, data: DismissIn) -> QuarantineOut:
