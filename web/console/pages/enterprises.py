@@ -4,7 +4,9 @@ The list is core's ``list_enterprises`` (the caller's scope, the API's filters: 
 address, region subtree, industry, risk level); a filter that does not parse is shown beside the
 form. The file is core's ``get_enterprise`` (404 out of scope, the same page as for an enterprise
 that does not exist) with, each only for roles that may read it: its hazards, its inspections
-(each opening the read-back), its enforcement documents and its evaluations.
+(each opening the read-back), its self-inspections (企业自查, ``sync.readback.self_inspections``:
+whoever sees the enterprise, its own users first), its enforcement documents and its evaluations.
+Creating and editing live in ``enterprise_edit``, the bulk import in ``enterprise_import``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from core.inspections.records import Inspection
 from core.vocabulary import INDUSTRIES, RISK_LEVELS
 from plugins.documents.views import list_documents
 from plugins.evaluations.service import list_evaluations
+from sync.readback.self_inspections import list_self_inspections, read_self_inspection
 from web.console.hazard_lists import count_hazards, hazard_rows
+from web.console.pages import enterprise_edit, enterprise_import
 from web.console.places import grid_of, region_names
 from web.console.views import render
 
@@ -66,10 +70,15 @@ async def enterprises_page(
         result = await list_enterprises(ctx, principal, filters, page, PAGE_SIZE)
     except InvalidInput as exc:
         return render(request, principal, "enterprises.html", section="enterprises", status_code=400, query=query, result=None, names={},
-                    error=exc, industries=INDUSTRIES, risk_levels=RISK_LEVELS)
+                    error=exc, industries=INDUSTRIES, risk_levels=RISK_LEVELS, **_may(principal))
     names = await region_names(ctx, (e.region_code for e in result.items))
     return render(request, principal, "enterprises.html", section="enterprises", query=query, result=result, names=names,
-                industries=INDUSTRIES, risk_levels=RISK_LEVELS)
+                industries=INDUSTRIES, risk_levels=RISK_LEVELS, **_may(principal))
+
+
+def _may(principal: Principal) -> dict[str, bool]:
+    """Which of the area's buttons this role sees (each page checks the permission again)."""
+    return {"may_write": allowed(principal.role, "enterprise.write"), "may_import": allowed(principal.role, "enterprise.import")}
 
 
 async def recent_inspections(ctx: Context, principal: Principal, enterprise_id: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -104,8 +113,25 @@ async def enterprise_page(request: Request, ctx: Context, principal: Principal, 
         "inspections": await recent_inspections(ctx, principal, enterprise.id) if allowed(principal.role, "inspection.read") else None,
         "documents": (await list_documents(ctx, principal, enterprise_id=enterprise.id, page_size=20)) if allowed(principal.role, "document.read") else None,
         "evaluations": (await list_evaluations(ctx, principal, enterprise_id=enterprise.id, page_size=10)) if allowed(principal.role, "evaluation.read") else None,
+        "self_inspections": await list_self_inspections(ctx, principal, enterprise.id),
+        "flash": _SAVED.get(request.query_params.get("saved") or "", "").format(version=enterprise.version) or None,
+        **_may(principal),
     }
     return render(request, principal, "enterprise.html", section="enterprises", **context)
 
 
-ROUTES = [enterprises_page, enterprise_page]
+_SAVED = {"created": "已新建企业档案。", "updated": "已保存修改（现为第 {version} 版）。", "unchanged": "未作修改。"}
+
+
+@get("/self-inspections/{submission_id:str}", name="console_self_inspection")
+async def self_inspection_page(request: Request, ctx: Context, principal: Principal, submission_id: str) -> Template:
+    """One self-inspection (企业自查) read back: answers, photos, signatures and the hazards it raised."""
+    found = await read_self_inspection(ctx, principal, submission_id[:64])
+    if found is None:
+        raise not_found("self-inspection", "自查记录")
+    return render(request, principal, "enterprise_self_inspection.html", section="enterprises", found=found)
+
+
+ROUTES = [
+    *enterprise_import.ROUTES, *enterprise_edit.ROUTES, enterprises_page, enterprise_page, self_inspection_page,
+]
