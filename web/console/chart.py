@@ -8,10 +8,11 @@ table beside it as well, for screen readers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from web.console.figures import MonthCount
+from web.console.figures import MonthCount, Workbench
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 16, 40
@@ -63,3 +64,90 @@ def trend_svg(months: Sequence[MonthCount]) -> Markup:
     parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#9aa5b1" stroke-width="1"/>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a bar chart: a label and one value per series (a link makes the row clickable)."""
+
+    label: str
+    values: tuple[float, ...]
+    href: str | None = None
+
+
+SERIES_COLOURS = ("#0b5394", "#2e7d32", "#f57c00", "#d7263d")
+ROW, LABEL_W, VALUE_W = 26, 150, 56
+
+
+def _fit(label: str, limit: int = 11) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def bars_svg(
+    bars: Sequence[Bar], *, chart_id: str, title: str, series: Sequence[str] = ("数量",), percent: bool = False, width: int = WIDTH, label_w: int = LABEL_W,
+) -> Markup:
+    """Horizontal bars, one row per ``bars`` item and one bar per series in it, as inline SVG.
+
+    Horizontal because Chinese region and industry names read better on their own line than under
+    a slanted axis; the height grows with the rows, the width follows the card (``viewBox``).
+    ``percent``: values are rates 0..1, the axis runs to 100 %. A narrower ``width`` (a card of
+    half the page) keeps the text as large as the page's own.
+    """
+    count = max(len(series), 1)
+    row_h = ROW if count == 1 else 14 * count + 10
+    height = TOP + row_h * max(len(bars), 1) + 24
+    top: float = 1.0 if percent else nice_ceiling(int(max([v for b in bars for v in b.values] + [0]) + 0.999))
+    plot_w = width - label_w - VALUE_W - RIGHT
+    bar_h = (row_h - 8) / count
+
+    def x(value: float) -> float:
+        return label_w + plot_w * min(value, top) / top
+
+    def shown(value: float) -> str:
+        return f"{value * 100:.1f}%" if percent else f"{value:g}"
+
+    parts = [
+        f'<svg class="aj-chart bars" id="{chart_id}" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+    ]
+    bottom = height - 24
+    for tick in range(5):
+        value = top * tick / 4 if percent else int(top) * tick // 4
+        parts.append(f'<line x1="{x(value):.1f}" x2="{x(value):.1f}" y1="{TOP - 4}" y2="{bottom}" stroke="#d7dde5" stroke-width="1"/>')
+        parts.append(f'<text x="{x(value):.1f}" y="{bottom + 16}" text-anchor="middle" font-size="11" fill="#5f6b7a">{escape(shown(value))}</text>')
+    for index, item in enumerate(bars):
+        y0 = TOP + row_h * index
+        row = [f'<text x="{label_w - 8}" y="{y0 + row_h / 2 + 4:.1f}" text-anchor="end" font-size="12" fill="#34414f">{escape(_fit(item.label, (label_w - 8) // 12))}</text>']
+        for s, value in enumerate(item.values):
+            y = y0 + 4 + bar_h * s
+            bar_w = max(x(value) - label_w, 0.0)
+            label = escape(f"{item.label} {series[s] if s < len(series) else ''} {shown(value)}")
+            row.append(
+                f'<rect x="{label_w}" y="{y:.1f}" width="{bar_w:.1f}" height="{bar_h - 2:.1f}" fill="{SERIES_COLOURS[s % len(SERIES_COLOURS)]}" rx="2"><title>{label}</title></rect>'
+            )
+            row.append(f'<text x="{label_w + bar_w + 4:.1f}" y="{y + bar_h / 2 + 2:.1f}" font-size="11" fill="#34414f">{escape(shown(value))}</text>')
+        body = "".join(row)
+        parts.append(f'<a href="{escape(item.href)}">{body}</a>' if item.href else body)
+    parts.append(f'<line x1="{label_w}" x2="{label_w}" y1="{TOP - 4}" y2="{bottom}" stroke="#9aa5b1" stroke-width="1"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+BREAKDOWNS = (
+    ("by_status", "全部隐患按状态"),
+    ("by_level", "未销号隐患按等级"),
+    ("by_region", "未销号隐患按区划"),
+    ("by_industry", "未销号隐患按行业"),
+)
+MAX_BARS = 15
+
+
+def breakdown_charts(figures: Workbench) -> dict[str, Markup]:
+    """The workbench's four breakdowns as bar charts (at most ``MAX_BARS`` rows each; the tables
+    beside them list every slice)."""
+    charts = {}
+    for name, title in BREAKDOWNS:
+        slices = getattr(figures, name)[:MAX_BARS]
+        bars = [Bar(s.label, (s.count,), s.href or None) for s in slices]
+        charts[name] = bars_svg(bars, chart_id=f"chart-{name.replace('_', '-')}", title=title, series=("隐患",), width=480, label_w=112)
+    return charts

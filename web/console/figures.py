@@ -4,6 +4,11 @@ Each count is ``web.console.hazard_lists.count_hazards`` with the filters of the
 so a figure and the list behind it (and ``GET /api/v1/hazards`` with the same filters) always agree.
 The 12-month trend counts, per local month, the hazards registered and the hazards closed, in one
 query over the same scoped join. Plan coverage is core's plan-coverage report for the current year.
+
+The charts (hazards by status; open hazards by level, by the scope's child regions and by
+industry) are one GROUP BY each over ``scoped_hazard_query``, never a loop over rows, so the
+workbench costs the same four queries at a county and at a province with a million hazards. Each
+slice links to the hazard list of exactly its filters, whose total is the API's for them.
 """
 
 from __future__ import annotations
@@ -18,11 +23,15 @@ from sqlmodel import col
 from core.access.permissions import allowed, require
 from core.access.scope import Principal
 from core.context import Context
+from core.enterprises.records import EnterpriseIndustry
 from core.hazards.queries import HazardFilter, scoped_hazard_query
-from core.hazards.records import OPEN_STATUSES, Hazard
+from core.hazards.records import HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS, OPEN_STATUSES, Hazard
 from core.local_time import local_date, month_bounds
+from core.regions.codes import TOWNSHIP_LENGTH, region_level
 from core.reports.figures import plan_coverage_report
+from core.vocabulary import INDUSTRIES, INDUSTRY_LABELS
 from web.console.hazard_lists import count_hazards
+from web.console.places import region_names
 
 
 class MonthCount(msgspec.Struct, kw_only=True):
@@ -41,6 +50,15 @@ class CoverageRow(msgspec.Struct, kw_only=True):
     coverage_rate: float
 
 
+class Slice(msgspec.Struct, kw_only=True):
+    """One bar of a workbench chart: what it counts, how many, and the list that shows them."""
+
+    key: str
+    label: str
+    count: int
+    href: str
+
+
 class Workbench(msgspec.Struct, kw_only=True):
     """Everything the office workbench shows."""
 
@@ -52,6 +70,10 @@ class Workbench(msgspec.Struct, kw_only=True):
     trend: list[MonthCount]
     coverage: list[CoverageRow] | None  # None: the role reads no reports
     year: int
+    by_status: list[Slice] = msgspec.field(default_factory=list)  # every hazard, by status
+    by_level: list[Slice] = msgspec.field(default_factory=list)  # open hazards from here on
+    by_region: list[Slice] = msgspec.field(default_factory=list)
+    by_industry: list[Slice] = msgspec.field(default_factory=list)
 
 
 def last_months(now: datetime, count: int = 12) -> list[tuple[int, int]]:
@@ -92,6 +114,87 @@ async def open_by_level(ctx: Context, principal: Principal) -> dict[str, int]:
     return counts
 
 
+def level_slices(counts: dict[str, int]) -> list[Slice]:
+    """Open hazards per level as chart slices (重大 first)."""
+    return [Slice(key=level, label=HAZARD_LEVEL_LABELS[level], count=counts.get(level, 0), href=f"/hazards?open=1&level={level}") for level in ("major", "general")]
+
+
+async def by_status(ctx: Context, principal: Principal) -> list[Slice]:
+    """Every hazard in scope per status, in the order of the workflow (one GROUP BY)."""
+    require(principal.role, "hazard.read")
+    query = scoped_hazard_query(principal, Hazard.status, func.count(col(Hazard.id))).group_by(col(Hazard.status))
+    async with ctx.db.read() as session:
+        counts = {status: int(n) for status, n in (await session.exec(query)).all()}
+    return [Slice(key=s, label=label, count=counts.get(s, 0), href=f"/hazards?status={s}") for s, label in HAZARD_STATUS_LABELS.items()]
+
+
+def child_length(principal: Principal) -> int:
+    """How many leading digits name the regions one level below the caller's scope: provinces (2)
+    for a user without a region, cities (4) under a province, counties (6) under a city, townships
+    (9) under a county or township."""
+    if principal.is_admin or not principal.region_code:
+        return 2
+    level = region_level(principal.region_code)
+    return {"province": 4, "city": 6}.get(level, TOWNSHIP_LENGTH)
+
+
+def _full_code(prefix: str) -> str:
+    """A code prefix as a region code: ``51`` → ``510000``, ``5106`` → ``510600``."""
+    return prefix if len(prefix) >= 6 else prefix.ljust(6, "0")
+
+
+async def by_region(ctx: Context, principal: Principal) -> list[Slice]:
+    """Open hazards per region one level below the caller's scope, most first — or further down
+    while everything lies in one region (a county's deployment shows its counties' figures to
+    the 安委办, not one bar for the province). One GROUP BY over the leading six (under a county:
+    nine) digits of the hazard's region code, summed up here. Under a county, hazards registered
+    at the county itself (no township) form their own slice, unlinked when townships have hazards
+    too (the county's list would count theirs as well)."""
+    require(principal.role, "hazard.read")
+    length = child_length(principal)
+    digits = TOWNSHIP_LENGTH if length == TOWNSHIP_LENGTH else 6
+    child = func.substr(col(Hazard.region_code), 1, digits)
+    query = scoped_hazard_query(principal, child, func.count(col(Hazard.id))).where(col(Hazard.status).in_(OPEN_STATUSES)).group_by(child)
+    async with ctx.db.read() as session:
+        finest = [(str(code), int(n)) for code, n in (await session.exec(query)).all()]
+    while length < 6 and len({code[:length] for code, _ in finest}) == 1:
+        length += 2
+    counts: dict[str, int] = {}
+    for code, n in finest:
+        key = _full_code(code[:length])
+        counts[key] = counts.get(key, 0) + n
+    names = await region_names(ctx, counts)
+    townships = any(len(code) == TOWNSHIP_LENGTH for code in counts)
+
+    def slice_of(code: str, n: int) -> Slice:
+        if length == TOWNSHIP_LENGTH and len(code) < TOWNSHIP_LENGTH:
+            # the county's own list would count its townships' hazards too: no link that disagrees
+            return Slice(key=code, label=names.get(code, code) + "（县级直属）", count=n, href="" if townships else f"/hazards?open=1&region_code={code}")
+        return Slice(key=code, label=names.get(code, code), count=n, href=f"/hazards?open=1&region_code={code}")
+
+    return sorted((slice_of(code, n) for code, n in counts.items()), key=lambda s: (-s.count, s.key))
+
+
+async def by_industry(ctx: Context, principal: Principal) -> list[Slice]:
+    """Open hazards per industry of their enterprise, the caller's industries only, most first (one
+    GROUP BY). A hazard of a multi-industry enterprise counts under each of its industries, as the
+    hazard list's ``industry`` filter finds it under each."""
+    require(principal.role, "hazard.read")
+    industry = col(EnterpriseIndustry.industry)
+    query = (
+        scoped_hazard_query(principal, industry, func.count(col(Hazard.id)))
+        .join(EnterpriseIndustry, col(EnterpriseIndustry.enterprise_id) == col(Hazard.enterprise_id))
+        .where(col(Hazard.status).in_(OPEN_STATUSES)).group_by(industry)
+    )
+    async with ctx.db.read() as session:
+        rows = (await session.exec(query)).all()
+    slices = [
+        Slice(key=key, label=INDUSTRY_LABELS.get(key, key), count=int(n), href=f"/hazards?open=1&industry={key}")
+        for key, n in rows if key in INDUSTRIES and principal.covers_industry(key)
+    ]
+    return sorted(slices, key=lambda s: (-s.count, s.key))
+
+
 async def plan_coverage(ctx: Context, principal: Principal, year: int) -> list[CoverageRow] | None:
     """This year's plans the caller sees, with coverage; None for roles without reports."""
     if not allowed(principal.role, "report.read"):
@@ -105,6 +208,8 @@ async def workbench(ctx: Context, principal: Principal) -> Workbench:
     now = ctx.clock.now()
     by_level = await open_by_level(ctx, principal)
     return Workbench(
+        by_status=await by_status(ctx, principal), by_level=level_slices(by_level),
+        by_region=await by_region(ctx, principal), by_industry=await by_industry(ctx, principal),
         overdue=await count_hazards(ctx, principal, HazardFilter(overdue=True)),
         listed_open=await count_hazards(ctx, principal, HazardFilter(listed=True), open_only=True),
         awaiting_recheck=await count_hazards(ctx, principal, HazardFilter(status="awaiting_recheck")),
