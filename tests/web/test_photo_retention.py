@@ -44,7 +44,13 @@ def _restart_at(page: Any, context: Any, when: datetime) -> None:
     context.clock.set_system_time(when)
     page.reload()
     page.wait_for_selector("aj-shell")
-    page.wait_for_timeout(1500)  # the start's sweep is one IndexedDB transaction
+
+
+def _sweep(page: Any) -> int:
+    """One whole sweep by the tablet's clock, awaited (the start's own runs unobserved); photos cleared."""
+    return page.evaluate(  # type: ignore[no-any-return]
+        f"async () => (await (await import('./js/store/photo-retention.js')).sweepPhotos(({APP}).store)).cleared"
+    )
 
 
 def test_uploaded_photos_are_cleared_after_retention_and_unsettled_ones_never(browser, field_server, shots, photo_file, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -133,14 +139,14 @@ def test_uploaded_photos_are_cleared_after_retention_and_unsettled_ones_never(br
 
     # Six days on: every photo still here (the accepted one too: its week is not over).
     _restart_at(page, context, start + timedelta(days=6))
-    assert _photo(page, accepted_sha)["blob"], "cleared before its retention period"
+    assert _sweep(page) == 0 and _photo(page, accepted_sha)["blob"], "cleared before its retention period"
 
-    # Eight days on: the accepted, uploaded photo's bytes are gone, its row stays; the others stay whole.
+    # Eight days on: the start's sweep drops the accepted, uploaded photo's bytes, its row stays;
+    # the others stay whole.
     _restart_at(page, context, start + timedelta(days=8))
-    for _ in range(50):
-        if not _photo(page, accepted_sha)["blob"]:
-            break
-        page.wait_for_timeout(200)
+    page.wait_for_function(
+        f"async (sha) => {{ const p = await ({APP}).store.getPhoto(sha); return p && !p.blob; }}", arg=accepted_sha, timeout=15000,
+    )
     gone = _photo(page, accepted_sha)
     assert gone == {"blob": False, "upload": "done", "size": gone["size"], "cleared": True} and gone["size"] > 0, gone
     for name, sha in kept.items():
@@ -154,5 +160,52 @@ def test_uploaded_photos_are_cleared_after_retention_and_unsettled_ones_never(br
     go(page, "inspections")  # the draft still shows its photo
     page.click("[data-draft] a.button")
     page.wait_for_selector("aj-inspection[data-ready='1'] aj-photos[data-target='record'] img")
+    context.close()
+    watch.check()
+
+
+def test_a_step_form_being_filled_in_survives_a_sync_rerendering_the_hazard(browser, field_server, photo_file, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A sync re-renders the hazard screen whenever it pushes or pulls (and a step just saved
+    re-renders it twice); the step form open on it — its text, a photo taken, a photo still being
+    stored — stays as it is. It once vanished, photos and all, and the test above timed out in
+    ``attach``."""
+    world = field_server.world
+    second = tmp_path / "second.png"
+    second.write_bytes(_png(400, 300))
+    context = new_context(browser)
+    page = context.new_page()
+    watch = Watch(page)
+    login(page, field_server)
+    page.wait_for_selector(f"[data-assignment='{world.assignment_id}']")
+    wait_controlled(page)
+    context.set_offline(True)
+    go(page, f"hazard/{world.rectifying_hazard_id}")
+    page.click("[data-step='report_rectified']")
+    page.fill("[data-step-form] [name=reason]", "已更换报警器")
+    attach(page, "[data-step-form] aj-photos", photo_file)
+    # The second photo is held before it is stored, so the re-render surely comes while it is processed.
+    page.evaluate(f"""async () => {{
+      const store = ({APP}).store;
+      const put = store.putPhoto.bind(store);
+      window.photoGate = new Promise((release) => {{ window.releasePhoto = release; }});
+      store.putPhoto = async (photo) => {{ await window.photoGate; return put(photo); }};
+    }}""")
+    page.locator("[data-step-form] aj-photos input[type=file]").set_input_files(str(second))
+    page.wait_for_selector("[data-step-form] aj-photos[data-busy='1']")
+    page.evaluate("() => { document.querySelector('aj-hazard h1').dataset.before = '1' }")
+    page.evaluate("async () => { const { emit } = await import('./js/session.js'); emit('entities'); emit('outbox'); }")
+    page.wait_for_selector("aj-hazard h1[data-before]", state="detached")  # the screen was rendered anew
+    page.evaluate("() => window.releasePhoto()")
+    page.wait_for_function(
+        "() => { const p = document.querySelector('[data-step-form] aj-photos'); return p && p.dataset.busy === '0' && p.dataset.count === '2'; }",
+        timeout=10000,
+    )
+    assert page.input_value("[data-step-form] [name=reason]") == "已更换报警器"
+    page.click("[data-step-form] button[type=submit]")
+    page.wait_for_selector("[data-step-form]", state="detached")
+    entry = next(e for e in _entries(page) if e["record"]["hazard_id"] == world.rectifying_hazard_id)
+    transition = entry["record"]["transition"]
+    assert len(transition["evidence"]) == 2 and transition["reason"] == "已更换报警器", transition
+    assert all(_photo(page, sha)["blob"] for sha in transition["evidence"])
     context.close()
     watch.check()

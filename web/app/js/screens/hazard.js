@@ -47,6 +47,9 @@ class HazardScreen extends Screen {
     const fixing = fixId ? mine.find((e) => e.id === fixId && e.state === 'rejected') : null;
     const steps = allowedSteps(h.status, app.user.role);
     this.hazard = h;
+    // A sync re-renders this screen whenever it pushes or pulls, and a saved step does twice: the
+    // form being filled in (its text, a photo still being stored) moves over as it is.
+    const open = this.querySelector('[data-step-form]');
     this.innerHTML = String(html`
       <a href="#/hazards" class="back">‹ 隐患列表</a>
       <h1><span class="level ${h.level}">${HAZARD_LEVEL[h.level]}</span> ${h.description}</h1>
@@ -68,9 +71,9 @@ class HazardScreen extends Screen {
           ${conflicts.map((c) => this.conflictPanel(c, h))}
           ${fixing ? html`<div class="problems"><h3>被退回的操作：${stepByAction(fixing.action)?.label || ''}</h3>${errorLines(fixing.result).map((l) => html`<p>${l}</p>`)}<p>请修改后重新提交。</p></div>` : ''}
           <h2>可进行的操作</h2>
-          ${fixing ? this.stepForm(fixing.action, fixing.record.transition, fixing.id)
-            : steps.length ? html`<div class="step-buttons">${steps.map((s) => html`<button type="button" data-step="${s.action}">${s.label}</button>`)}</div><div data-form></div>`
-              : html`<p class="muted">当前状态下您没有可进行的操作。</p>`}
+          ${fixing ? '' : steps.length ? html`<div class="step-buttons">${steps.map((s) => html`<button type="button" data-step="${s.action}">${s.label}</button>`)}</div>`
+            : html`<p class="muted">当前状态下您没有可进行的操作。</p>`}
+          <div data-form>${fixing ? this.stepForm(fixing.action, fixing.record.transition, fixing.id) : ''}</div>
           <h2>本机对此隐患的操作</h2>
           ${mine.length ? html`<ul class="plain">${mine.map((e) => html`<li>${formatTime(e.created_at)} · ${stepByAction(e.action)?.label || e.record.transition.to_status} · <span class="pill ${e.state}">${e.state === 'resolved' ? (e.resolution === 'reapplied' ? '已重新应用' : '已放弃') : { waiting: '等待上传', sending: '正在上传', accepted: '已接收', duplicate: '已上传', rejected: '被退回', conflict: '冲突' }[e.state]}</span></li>`)}</ul>` : html`<p class="muted">无</p>`}
         </section>
@@ -81,7 +84,9 @@ class HazardScreen extends Screen {
         this.bindForm();
       });
     }
-    if (fixing) this.bindForm();
+    // The open form stays unless the route changed under it (a fix opened, or saved and left).
+    if (open && open.dataset.fix === (fixId || '')) this.querySelector('[data-form]').replaceChildren(open);
+    else if (fixing) this.bindForm();
     for (const b of this.querySelectorAll('[data-resolve]')) b.addEventListener('click', () => guarded(() => this.resolve(b.dataset.entry, b.dataset.resolve)));
   }
 
@@ -170,6 +175,7 @@ class HazardScreen extends Screen {
       await this.enqueue(action, transition, this.hazard.version);
       toast('操作已保存，联网后自动上传', 'ok');
     }
+    form.remove(); // stored: no render carries it over any more
     app.events.dispatchEvent(new CustomEvent('outbox'));
     app.engine?.run();
     if (this.isConnected) { // still on this screen: show the hazard with the step taken (no ?fix)

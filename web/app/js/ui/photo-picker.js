@@ -7,6 +7,7 @@ import { icon } from './icons.js';
 
 class PhotoPicker extends HTMLElement {
   connectedCallback() {
+    if (this.photos) return; // moved, not new (a screen re-rendered around its form): keep what it holds
     this.photos = JSON.parse(this.getAttribute('photos') || '[]');
     this.label = this.getAttribute('label') || '拍照';
     this.render();
