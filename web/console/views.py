@@ -50,7 +50,7 @@ def nav_for(principal: Principal) -> list[NavItem]:
 _AREAS = (
     ("/inspections", "检查", "inspections", "inspection.read"),
     ("/plans", "计划", "plans", "plan.read"),
-    ("/documents", "文书", "documents", "penalty.read"),
+    ("/documents", "文书", "documents", "document.read"),
     ("/checklists", "检查表", "checklists", "plugin.read"),
     ("/evaluations", "评估", "evaluations", "evaluation.read"),
     ("/reports", "报表", "reports", "report.read"),
