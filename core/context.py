@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from core.access.passwords import Passwords
 from core.clock import Clock
@@ -19,6 +20,9 @@ class Context:
     secret: str
     clock: Clock = field(default_factory=Clock)
     passwords: Passwords = field(init=False)
+    # Figures a page may reuse for a short while, per app (web.console.memo.remembered): never a record,
+    # only what is derived from records and cheaper to keep than to count again.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         s = self.settings

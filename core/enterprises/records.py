@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String
+from sqlalchemy import JSON, Column, ForeignKey, Index, String
 from sqlmodel import Field, SQLModel
 
 from core.ids import new_id
@@ -15,6 +15,9 @@ class Enterprise(SQLModel, table=True):
     """A regulated business (生产经营单位). ``version`` increments on every change."""
 
     __tablename__ = "enterprise"
+    # A scope (core.access.scope.Principal.enterprise_conditions: region, grid) checked from the
+    # index alone when a count builds its list of enterprises in scope (core.hazards.queries.hazards_in_scope).
+    __table_args__ = (Index("ix_enterprise_scope", "id", "region_code", "grid_code"),)
 
     id: str = Field(default_factory=new_id, sa_column=Column(String(36), primary_key=True))
     name: str = Field(max_length=200, index=True)
@@ -43,6 +46,7 @@ class EnterpriseIndustry(SQLModel, table=True):
     """One row per (enterprise, industry): lets scope filters use an index on both databases."""
 
     __tablename__ = "enterprise_industry"
+    __table_args__ = (Index("ix_enterprise_industry_scope", "industry", "enterprise_id"),)  # an industry's enterprises, from the index alone
 
     enterprise_id: str = Field(
         sa_column=Column(String(36), ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True)

@@ -33,7 +33,7 @@ class Hazard(SQLModel, table=True):
         Index("ix_hazard_status_deadline", "status", "deadline"),
         # Counts and lists over a scope (core.hazards.queries.hazards_in_scope): every filter a
         # supervisor's list or the workbench uses, then the enterprise, so the index alone answers them.
-        Index("ix_hazard_open", "status", "enterprise_id", "level", "listed_supervision", "deadline", "rectified_at"),
+        Index("ix_hazard_open", "status", "enterprise_id", "level", "listed_supervision", "deadline", "rectified_at", "region_code"),
         Index("ix_hazard_received", "received_at", "enterprise_id"),
         Index("ix_hazard_closed", "closed_at", "enterprise_id"),
     )

@@ -5,25 +5,17 @@ A snapshot exists at most once per (kind, period): running the job again finds i
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import col, select
 
-from core.access.scope import Principal
 from core.context import Context
-from core.enterprises.records import Enterprise
-from core.hazards.deadlines import is_overdue
-from core.hazards.queries import scoped_hazard_query
-from core.hazards.records import Hazard
-from core.inspections.records import Inspection
 from core.local_time import LOCAL_TZ, month_bounds, quarter_bounds
+from core.reports.cells import compute_cells
 from core.reports.snapshots import ReportSnapshot
 from core.storage.audit_log import SYSTEM, append_audit
-
-CELL_METRICS = ("found", "found_major", "closed", "open_at_end", "overdue_at_end", "listed_at_end", "inspections")
 
 
 def previous_month(now: datetime) -> tuple[str, datetime, datetime]:
@@ -41,45 +33,6 @@ def previous_quarter(now: datetime) -> tuple[str, datetime, datetime]:
     year, quarter = (local.year - 1, 4) if quarter == 1 else (local.year, quarter - 1)
     start, end = quarter_bounds(year, quarter)
     return f"{year}-Q{quarter}", start, end
-
-
-def _hazards(principal: Principal | None) -> Any:
-    return select(Hazard) if principal is None else scoped_hazard_query(principal)
-
-
-def _inspections(principal: Principal | None) -> Any:
-    if principal is None:
-        return select(Inspection)
-    joined = col(Enterprise.id) == col(Inspection.enterprise_id)
-    return select(Inspection).join(Enterprise, joined).where(*principal.enterprise_conditions())
-
-
-async def compute_cells(ctx: Context, start: datetime, end: datetime, principal: Principal | None = None) -> list[dict[str, Any]]:
-    """Counts for [start, end) by (region, industries, level); inspection counts have level None.
-    With ``principal``, only the hazards and inspections of enterprises in that caller's scope."""
-    async with ctx.db.read() as session:
-        hazards = (await session.exec(_hazards(principal).where(col(Hazard.received_at) < end))).all()
-        inspections = (await session.exec(_inspections(principal).where(col(Inspection.inspected_at) >= start, col(Inspection.inspected_at) < end))).all()
-    cells: dict[tuple[str, tuple[str, ...], str | None], dict[str, int]] = defaultdict(lambda: dict.fromkeys(CELL_METRICS, 0))
-    for h in hazards:
-        cell = cells[(h.region_code, tuple(sorted(h.industries)), h.level)]
-        if h.received_at >= start:
-            cell["found"] += 1
-            cell["found_major"] += h.level == "major"
-        if h.closed_at is not None and start <= h.closed_at < end:
-            cell["closed"] += 1
-        open_at_end = h.closed_at is None or h.closed_at >= end
-        if open_at_end:
-            cell["open_at_end"] += 1
-            cell["overdue_at_end"] += is_overdue(h, end)  # the enterprise had missed the deadline by then
-            cell["listed_at_end"] += h.listed_at is not None and h.listed_at < end
-    for i in inspections:
-        cells[(i.region_code, tuple(sorted(i.industries)), None)]["inspections"] += 1
-    return [
-        {"region_code": region, "industries": list(industries), "level": level, **counts}
-        for (region, industries, level), counts in sorted(cells.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or ""))
-        if any(counts.values())
-    ]
 
 
 async def store_snapshot(ctx: Context, kind: str, period: str, start: datetime, end: datetime) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from core.access.scope import Principal
 from core.context import Context
 from core.errors import InvalidInput
 from core.regions.codes import in_subtree, is_region_code
-from core.reports.jobs import compute_cells
+from core.reports.cells import compute_cells
 from core.reports.period_table import cells_table, region_names
 from core.reports.periodic import period_report, period_title, scope_of
 from core.reports.periods import KIND_OF, Period

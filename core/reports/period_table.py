@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.regions.records import Region
-from core.reports.jobs import CELL_METRICS
+from core.reports.cells import CELL_METRICS
 from core.reports.rendering import Column, ReportTable
 
 METRIC_LABELS = {

@@ -13,7 +13,7 @@ from typing import Any
 from core.access.permissions import require
 from core.access.scope import Principal
 from core.context import Context
-from core.reports.jobs import compute_cells
+from core.reports.cells import compute_cells
 from core.reports.period_table import cells_table, region_names
 from core.reports.periods import KIND_OF, Period
 from core.reports.rendering import ReportTable

@@ -20,7 +20,8 @@ from core.access.permissions import require
 from core.access.scope import Principal
 from core.context import Context
 from core.errors import InvalidInput
-from core.reports.jobs import compute_cells, on_previous_period, store_snapshot
+from core.reports.cells import compute_cells
+from core.reports.jobs import on_previous_period, store_snapshot
 from core.reports.periods import KIND_OF, Period, parse_period
 from core.reports.snapshots import SNAPSHOT_KINDS, ReportSnapshot
 from core.storage.audit_log import SYSTEM, Actor, append_audit

@@ -1,14 +1,12 @@
 """The figures of the 工作台 (workbench): what needs the user now, over their scope only.
 
-Each count is ``web.console.hazard_lists.count_hazards`` with the filters of the list it links to,
-so a figure and the list behind it (and ``GET /api/v1/hazards`` with the same filters) always agree.
-The 12-month trend counts, per local month, the hazards registered and the hazards closed, in one
-query over the same scoped join. Plan coverage is core's plan-coverage report for the current year.
-
-The charts (hazards by status; open hazards by level, by the scope's child regions and by
-industry) are one GROUP BY each over ``scoped_hazard_query``, never a loop over rows, so the
-workbench costs the same four queries at a county and at a province with a million hazards. Each
-slice links to the hazard list of exactly its filters, whose total is the API's for them.
+Every figure counts with the conditions of the list it links to (``hazard_conditions``), over the
+scope of ``hazards_in_scope``, so a figure and the list behind it (and ``GET /api/v1/hazards`` with
+the same filters) always agree. The queries are few and fixed, whatever the scope's size: the open
+hazards per status and level, overdue and listed in one pass over ``ix_hazard_open``; the closed
+ones in one count; the 12-month trend in one statement of range counts (kept five minutes per scope); one GROUP BY per
+chart (by the scope's child regions, by industry). Plan coverage is core's plan-coverage report for
+the current year. Each chart slice links to the hazard list of exactly its filters.
 """
 
 from __future__ import annotations
@@ -17,20 +15,20 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import and_, case, func, or_
-from sqlmodel import col
+from sqlalchemy import and_, case, func
+from sqlmodel import col, select
 
 from core.access.permissions import allowed, require
 from core.access.scope import Principal
 from core.context import Context
 from core.enterprises.records import EnterpriseIndustry
-from core.hazards.queries import HazardFilter, scoped_hazard_query
+from core.hazards.queries import HazardFilter, checked_per_row, hazard_conditions, hazards_in_scope
 from core.hazards.records import HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS, OPEN_STATUSES, Hazard
 from core.local_time import local_date, month_bounds
 from core.regions.codes import TOWNSHIP_LENGTH, region_level
 from core.reports.figures import plan_coverage_report
 from core.vocabulary import INDUSTRIES, INDUSTRY_LABELS
-from web.console.hazard_lists import count_hazards
+from web.console.memo import remembered, scope_key
 from web.console.places import region_names
 
 
@@ -83,35 +81,61 @@ def last_months(now: datetime, count: int = 12) -> list[tuple[int, int]]:
     return [((i // 12), (i % 12) + 1) for i in range(index - count + 1, index + 1)]
 
 
+TREND_SECONDS = 300  # the trend may be five minutes late; the figures that need the user now never are
+
+
 async def monthly_trend(ctx: Context, principal: Principal, now: datetime, count: int = 12) -> list[MonthCount]:
-    """Hazards registered and closed per local month, over the caller's scope."""
+    """Hazards registered and closed per local month, over the caller's scope; counted at most once
+    per ``TREND_SECONDS`` per scope (``web.console.memo``), since at a province's million hazards a
+    department's trend costs about a second (bench/console.py)."""
     require(principal.role, "hazard.read")
-    months = [month_bounds(year, month) for year, month in last_months(now, count)]
-    received, closed = col(Hazard.received_at), col(Hazard.closed_at)
-    sums: list[Any] = []
-    for start, end in months:
-        sums.append(func.sum(case((and_(received >= start, received < end), 1), else_=0)))
-        sums.append(func.sum(case((and_(closed.is_not(None), closed >= start, closed < end), 1), else_=0)))
-    first = months[0][0]
-    query = scoped_hazard_query(principal, *sums).where(or_(received >= first, and_(closed.is_not(None), closed >= first)))
-    async with ctx.db.read() as session:
-        row = (await session.exec(query)).one()
-    values = [int(v or 0) for v in row]
-    return [
-        MonthCount(month=f"{year}-{month:02d}", opened=values[2 * i], closed=values[2 * i + 1])
-        for i, (year, month) in enumerate(last_months(now, count))
-    ]
+    months = tuple(last_months(now, count))
+    return await remembered(ctx, ("console.trend", scope_key(principal), months), TREND_SECONDS, lambda: _count_trend(ctx, principal, months))
 
 
-async def open_by_level(ctx: Context, principal: Principal) -> dict[str, int]:
-    """Open hazards per level (一般 / 重大) in scope."""
-    require(principal.role, "hazard.read")
-    query = scoped_hazard_query(principal, Hazard.level, func.count(col(Hazard.id))).where(col(Hazard.status).in_(OPEN_STATUSES)).group_by(col(Hazard.level))
+async def _count_trend(ctx: Context, principal: Principal, months: tuple[tuple[int, int], ...]) -> list[MonthCount]:
+    """One count per month and kind, each a range of ``ix_hazard_received`` or ``ix_hazard_closed``,
+    sent as one statement of scalar subqueries: a database counts an index range far faster than it
+    finds each entry's month, and ``received OR closed`` would read every hazard."""
+    counts = []
+    for start, end in (month_bounds(year, month) for year, month in months):
+        for stamp in (col(Hazard.received_at), col(Hazard.closed_at)):
+            counts.append(hazards_in_scope(principal, func.count(), by_range=True).where(stamp >= start, stamp < end).scalar_subquery())
     async with ctx.db.read() as session:
-        rows = (await session.exec(query)).all()
-    counts = {"general": 0, "major": 0}
-    counts.update({level: int(n) for level, n in rows})
-    return counts
+        row = [int(v or 0) for v in (await session.exec(select(*counts))).one()]
+    return [MonthCount(month=f"{year}-{month:02d}", opened=row[2 * i], closed=row[2 * i + 1]) for i, (year, month) in enumerate(months)]
+
+
+class OpenFigures(msgspec.Struct, kw_only=True):
+    """What the workbench counts among the open hazards in scope."""
+
+    by_status: dict[str, int]
+    by_level: dict[str, int]
+    overdue: int
+    listed: int
+
+
+async def open_figures(ctx: Context, principal: Principal, now: datetime) -> OpenFigures:
+    """Open hazards per status and level, overdue and listed, in one pass over ``ix_hazard_open``.
+
+    Each figure uses the condition of the list it links to (``hazard_conditions``), so it equals that
+    list's total."""
+    require(principal.role, "hazard.read")
+
+    def counted(*conditions: Any) -> Any:
+        return func.sum(case((and_(*conditions), 1), else_=0))
+
+    status, level = col(Hazard.status), col(Hazard.level)
+    sums = [counted(status == s) for s in OPEN_STATUSES] + [counted(level == v) for v in HAZARD_LEVEL_LABELS]
+    sums += [counted(*hazard_conditions(HazardFilter(overdue=True), now)), counted(*hazard_conditions(HazardFilter(listed=True), now))]
+    async with ctx.db.read() as session:
+        row = [int(v or 0) for v in (await session.exec(hazards_in_scope(principal, *sums).where(status.in_(OPEN_STATUSES)))).one()]
+    statuses, levels = len(OPEN_STATUSES), len(HAZARD_LEVEL_LABELS)
+    return OpenFigures(
+        by_status=dict(zip(OPEN_STATUSES, row[:statuses], strict=True)),
+        by_level=dict(zip(HAZARD_LEVEL_LABELS, row[statuses:statuses + levels], strict=True)),
+        overdue=row[-2], listed=row[-1],
+    )
 
 
 def level_slices(counts: dict[str, int]) -> list[Slice]:
@@ -119,12 +143,13 @@ def level_slices(counts: dict[str, int]) -> list[Slice]:
     return [Slice(key=level, label=HAZARD_LEVEL_LABELS[level], count=counts.get(level, 0), href=f"/hazards?open=1&level={level}") for level in ("major", "general")]
 
 
-async def by_status(ctx: Context, principal: Principal) -> list[Slice]:
-    """Every hazard in scope per status, in the order of the workflow (one GROUP BY)."""
+async def by_status(ctx: Context, principal: Principal, open_counts: dict[str, int]) -> list[Slice]:
+    """Every hazard in scope per status, in the order of the workflow: the open ones as counted by
+    ``open_figures``, the closed ones by one more count."""
     require(principal.role, "hazard.read")
-    query = scoped_hazard_query(principal, Hazard.status, func.count(col(Hazard.id))).group_by(col(Hazard.status))
+    query = hazards_in_scope(principal, func.count()).where(col(Hazard.status) == "closed")
     async with ctx.db.read() as session:
-        counts = {status: int(n) for status, n in (await session.exec(query)).all()}
+        counts = {**open_counts, "closed": int((await session.exec(query)).one())}
     return [Slice(key=s, label=label, count=counts.get(s, 0), href=f"/hazards?status={s}") for s, label in HAZARD_STATUS_LABELS.items()]
 
 
@@ -154,7 +179,7 @@ async def by_region(ctx: Context, principal: Principal) -> list[Slice]:
     length = child_length(principal)
     digits = TOWNSHIP_LENGTH if length == TOWNSHIP_LENGTH else 6
     child = func.substr(col(Hazard.region_code), 1, digits)
-    query = scoped_hazard_query(principal, child, func.count(col(Hazard.id))).where(col(Hazard.status).in_(OPEN_STATUSES)).group_by(child)
+    query = hazards_in_scope(principal, child, func.count()).where(col(Hazard.status).in_(OPEN_STATUSES)).group_by(child)
     async with ctx.db.read() as session:
         finest = [(str(code), int(n)) for code, n in (await session.exec(query)).all()]
     while length < 6 and len({code[:length] for code, _ in finest}) == 1:
@@ -181,10 +206,15 @@ async def by_industry(ctx: Context, principal: Principal) -> list[Slice]:
     hazard list's ``industry`` filter finds it under each."""
     require(principal.role, "hazard.read")
     industry = col(EnterpriseIndustry.industry)
+    # open hazards per enterprise first (from ix_hazard_open, the scope checked per entry), then their industries:
+    # one lookup per enterprise with open hazards instead of a search per (enterprise, industry)
+    per_enterprise = (
+        hazards_in_scope(principal, col(Hazard.enterprise_id).label("enterprise_id"), func.count().label("open"), by_range=True)
+        .where(col(Hazard.status).in_(OPEN_STATUSES)).group_by(checked_per_row(col(Hazard.enterprise_id))).subquery()
+    )
     query = (
-        scoped_hazard_query(principal, industry, func.count(col(Hazard.id)))
-        .join(EnterpriseIndustry, col(EnterpriseIndustry.enterprise_id) == col(Hazard.enterprise_id))
-        .where(col(Hazard.status).in_(OPEN_STATUSES)).group_by(industry)
+        select(industry, func.sum(per_enterprise.c.open))
+        .join(per_enterprise, per_enterprise.c.enterprise_id == col(EnterpriseIndustry.enterprise_id)).group_by(industry)
     )
     async with ctx.db.read() as session:
         rows = (await session.exec(query)).all()
@@ -206,15 +236,15 @@ async def plan_coverage(ctx: Context, principal: Principal, year: int) -> list[C
 async def workbench(ctx: Context, principal: Principal) -> Workbench:
     """The office workbench's figures for the caller."""
     now = ctx.clock.now()
-    by_level = await open_by_level(ctx, principal)
+    figures = await open_figures(ctx, principal, now)
     return Workbench(
-        by_status=await by_status(ctx, principal), by_level=level_slices(by_level),
+        by_status=await by_status(ctx, principal, figures.by_status), by_level=level_slices(figures.by_level),
         by_region=await by_region(ctx, principal), by_industry=await by_industry(ctx, principal),
-        overdue=await count_hazards(ctx, principal, HazardFilter(overdue=True)),
-        listed_open=await count_hazards(ctx, principal, HazardFilter(listed=True), open_only=True),
-        awaiting_recheck=await count_hazards(ctx, principal, HazardFilter(status="awaiting_recheck")),
-        open_total=sum(by_level.values()),
-        open_by_level=by_level,
+        overdue=figures.overdue,
+        listed_open=figures.listed,
+        awaiting_recheck=figures.by_status["awaiting_recheck"],
+        open_total=sum(figures.by_status.values()),
+        open_by_level=figures.by_level,
         trend=await monthly_trend(ctx, principal, now),
         coverage=await plan_coverage(ctx, principal, local_date(now).year),
         year=local_date(now).year,

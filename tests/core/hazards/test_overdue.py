@@ -16,8 +16,8 @@ from core.hazards.queries import HazardFilter, list_hazards
 from core.hazards.records import Hazard, HazardTransition
 from core.hazards.service import create_hazard_in_session, transition_in_session
 from core.hazards.wire import HazardIn, TransitionIn
+from core.reports.cells import compute_cells
 from core.reports.figures import hazard_report, listed_supervision_report
-from core.reports.jobs import compute_cells
 from core.scheduler.runner import run_job
 from server import build_context
 from tests.conftest import make_settings

@@ -12,6 +12,7 @@ old clients). 月调度 / 季通报 may be narrowed to a region below the user's
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -40,6 +41,7 @@ from core.reports.rendering import XLSX_MEDIA_TYPE, ReportTable, to_csv, to_xlsx
 from core.reports.snapshot_service import list_snapshots, snapshot_report
 from core.vocabulary import INDUSTRIES
 from web.console.chart import Bar, bars_svg
+from web.console.memo import remembered, scope_key
 from web.console.templating import local_day
 from web.console.views import render
 
@@ -197,7 +199,7 @@ async def period_page(
     try:
         fmt = _fmt(format)
         chosen = chosen_period(now, query)
-        table = await narrowed_period_report(ctx, principal, chosen, region_code=query["region_code"] or None, industry=query["industry"] or None)
+        table = await _period_table(ctx, principal, chosen, query["region_code"] or None, query["industry"] or None, now)
     except InvalidInput as exc:
         return _page(request, principal, "period", table=None, query=query, error=exc, form=_period_form(query, None, now), industries=_industries(principal))
     if fmt:
@@ -208,6 +210,22 @@ async def period_page(
     return _page(request, principal, "period", table=table, query=_period_query(chosen, query["region_code"], query["industry"]), chart=chart,
                  legend=tuple(series.values()), more=_clipped(table), form=_period_form(query, chosen, now), industries=_industries(principal),
                  snapshots=snapshots[:24])
+
+
+ENDED_PERIOD_SECONDS = 300
+
+
+async def _period_table(ctx: Context, principal: Principal, period: Period, region_code: str | None, industry: str | None, now: datetime) -> ReportTable:
+    """The report, counted at most once per five minutes per scope for a period that has ended: its
+    figures no longer move with new hazards (at a province's million hazards a month costs about
+    half a second to count, bench/console.py). A running period is counted on every request."""
+    def count() -> Awaitable[ReportTable]:
+        return narrowed_period_report(ctx, principal, period, region_code=region_code, industry=industry)
+
+    if period.end > now:
+        return await count()
+    key = ("console.period_report", scope_key(principal), period.start, period.end, region_code, industry)
+    return await remembered(ctx, key, ENDED_PERIOD_SECONDS, count)
 
 
 def _period_form(query: dict[str, str], chosen: Period | None, now: datetime) -> dict[str, str]:
