@@ -292,9 +292,12 @@ async def check_import(ctx: Context, principal: Principal, filename: str, conten
     return ImportCheck(total=len(rows), to_create=to_create, to_update=to_update, errors=errors, columns=columns, rows=rows)
 
 
-async def _write(session: AsyncSession, ctx: Context, principal: Principal, data: EnterpriseIn, existing: Enterprise | None) -> tuple[Enterprise, bool]:
+async def _write(session: AsyncSession, ctx: Context, principal: Principal, data: EnterpriseIn, existing: Enterprise | None, given: Iterable[str]) -> tuple[Enterprise, bool]:
+    """Create the enterprise, or update the one with its USCC with the cells the row fills: a file
+    without a risk level (set by an evaluation) or an address leaves those as they are."""
     if existing is not None and principal.sees_enterprise(existing):
-        patch = msgspec.convert(msgspec.structs.asdict(data), EnterprisePatch)
+        filled = set(given)
+        patch = msgspec.convert({k: v for k, v in msgspec.structs.asdict(data).items() if k in filled}, EnterprisePatch)
         return await update_in_session(session, ctx, principal, existing.id, patch), True
     return await create_in_session(session, ctx, principal, data), False
 
@@ -321,7 +324,7 @@ async def _write_chunk(session: AsyncSession, ctx: Context, principal: Principal
         except (AppError, msgspec.ValidationError) as exc:
             errors.append(_row_error(row.row, exc))
             continue
-        enterprise, was_update = await _write(session, ctx, principal, data, existing.get(data.uscc))
+        enterprise, was_update = await _write(session, ctx, principal, data, existing.get(data.uscc), row.values)
         existing[enterprise.uscc] = enterprise
         updated += was_update
         created += not was_update
@@ -337,7 +340,7 @@ async def _write_each(ctx: Context, principal: Principal, rows: list[ImportRow])
             data = _decode(row)
             async with ctx.db.write() as session:
                 existing = (await session.exec(select(Enterprise).where(Enterprise.uscc == data.uscc))).first()
-                _, was_update = await _write(session, ctx, principal, data, existing)
+                _, was_update = await _write(session, ctx, principal, data, existing, row.values)
             updated += was_update
             created += not was_update
         except (AppError, msgspec.ValidationError) as exc:

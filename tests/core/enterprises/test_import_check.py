@@ -111,3 +111,15 @@ async def test_only_importing_roles_may_check(api: Api) -> None:
         await check_import(api.direct, viewer, "a.csv", _csv())
     with pytest.raises(Forbidden):
         await write_rows(api.direct, viewer, [])
+
+
+async def test_an_update_from_a_file_changes_only_the_cells_the_file_fills(api: Api, admin: dict[str, str]) -> None:
+    existing = await api.enterprise(admin)
+    changed = await api.client.patch(f"/api/v1/enterprises/{existing['id']}", json={"risk_level": "high", "address": "德阳市广汉市工业路8号"}, headers=admin)
+    assert changed.status_code == 200, changed.text
+    content = ("企业名称,统一社会信用代码,行政区划代码,行业,规模,风险等级\n" f"改名企业,{existing['uscc']},510681,危险化学品,小微型,\n").encode()
+    report = await import_enterprises(api.direct, _admin(), "a.csv", content)
+    assert (report.created, report.updated, report.errors) == (0, 1, [])
+    after = (await api.client.get(f"/api/v1/enterprises/{existing['id']}", headers=admin)).json()
+    assert after["name"] == "改名企业"  # filled: changed
+    assert (after["risk_level"], after["address"]) == ("high", "德阳市广汉市工业路8号")  # empty or absent: kept
