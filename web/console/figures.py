@@ -3,9 +3,9 @@
 Every figure counts with the conditions of the list it links to (``hazard_conditions``), over the
 scope of ``hazards_in_scope``, so a figure and the list behind it (and ``GET /api/v1/hazards`` with
 the same filters) always agree. The queries are few and fixed, whatever the scope's size: the open
-hazards per status and level, overdue and listed in one pass over ``ix_hazard_open``; the closed
-ones in one count; the 12-month trend in one statement of range counts (kept five minutes per scope); one GROUP BY per
-chart (by the scope's child regions, by industry). Plan coverage is core's plan-coverage report for
+hazards per status and level, overdue, listed and per region in one pass over ``ix_hazard_open``;
+the closed ones in one count; the open ones per industry in one GROUP BY; the 12-month trend in one
+statement of range counts (kept five minutes per scope). Plan coverage is core's plan-coverage report for
 the current year. Each chart slice links to the hazard list of exactly its filters.
 """
 
@@ -113,10 +113,18 @@ class OpenFigures(msgspec.Struct, kw_only=True):
     by_level: dict[str, int]
     overdue: int
     listed: int
+    by_region: list[tuple[str, int]]  # open hazards per leading digits of the region code (region_digits)
+
+
+def region_digits(principal: Principal) -> int:
+    """How many leading digits of a hazard's region code the chart by region groups by: six (a
+    county), or nine (a township) under a county."""
+    return TOWNSHIP_LENGTH if child_length(principal) == TOWNSHIP_LENGTH else 6
 
 
 async def open_figures(ctx: Context, principal: Principal, now: datetime) -> OpenFigures:
-    """Open hazards per status and level, overdue and listed, in one pass over ``ix_hazard_open``.
+    """Open hazards per status and level, overdue and listed, and per region (the chart by region),
+    in one pass over ``ix_hazard_open`` grouped by the region's leading digits.
 
     Each figure uses the condition of the list it links to (``hazard_conditions``), so it equals that
     list's total."""
@@ -126,15 +134,19 @@ async def open_figures(ctx: Context, principal: Principal, now: datetime) -> Ope
         return func.sum(case((and_(*conditions), 1), else_=0))
 
     status, level = col(Hazard.status), col(Hazard.level)
+    region = func.substr(col(Hazard.region_code), 1, region_digits(principal))
     sums = [counted(status == s) for s in OPEN_STATUSES] + [counted(level == v) for v in HAZARD_LEVEL_LABELS]
     sums += [counted(*hazard_conditions(HazardFilter(overdue=True), now)), counted(*hazard_conditions(HazardFilter(listed=True), now))]
+    query = hazards_in_scope(principal, region, *sums).where(status.in_(OPEN_STATUSES)).group_by(region)
     async with ctx.db.read() as session:
-        row = [int(v or 0) for v in (await session.exec(hazards_in_scope(principal, *sums).where(status.in_(OPEN_STATUSES)))).one()]
+        rows = [(str(code), [int(v or 0) for v in values]) for code, *values in (await session.exec(query)).all()]
+    total = [sum(values[i] for _, values in rows) for i in range(len(sums))]
     statuses, levels = len(OPEN_STATUSES), len(HAZARD_LEVEL_LABELS)
     return OpenFigures(
-        by_status=dict(zip(OPEN_STATUSES, row[:statuses], strict=True)),
-        by_level=dict(zip(HAZARD_LEVEL_LABELS, row[statuses:statuses + levels], strict=True)),
-        overdue=row[-2], listed=row[-1],
+        by_status=dict(zip(OPEN_STATUSES, total[:statuses], strict=True)),
+        by_level=dict(zip(HAZARD_LEVEL_LABELS, total[statuses:statuses + levels], strict=True)),
+        overdue=total[-2], listed=total[-1],
+        by_region=[(code, sum(values[:statuses])) for code, values in rows],
     )
 
 
@@ -168,20 +180,15 @@ def _full_code(prefix: str) -> str:
     return prefix if len(prefix) >= 6 else prefix.ljust(6, "0")
 
 
-async def by_region(ctx: Context, principal: Principal) -> list[Slice]:
+async def by_region(ctx: Context, principal: Principal, finest: list[tuple[str, int]]) -> list[Slice]:
     """Open hazards per region one level below the caller's scope, most first — or further down
     while everything lies in one region (a county's deployment shows its counties' figures to
-    the 安委办, not one bar for the province). One GROUP BY over the leading six (under a county:
-    nine) digits of the hazard's region code, summed up here. Under a county, hazards registered
-    at the county itself (no township) form their own slice, unlinked when townships have hazards
-    too (the county's list would count theirs as well)."""
+    the 安委办, not one bar for the province). ``finest``: the counts per leading six (under a county:
+    nine) digits of the hazard's region code (``open_figures``), summed up here. Under a county,
+    hazards registered at the county itself (no township) form their own slice, unlinked when
+    townships have hazards too (the county's list would count theirs as well)."""
     require(principal.role, "hazard.read")
     length = child_length(principal)
-    digits = TOWNSHIP_LENGTH if length == TOWNSHIP_LENGTH else 6
-    child = func.substr(col(Hazard.region_code), 1, digits)
-    query = hazards_in_scope(principal, child, func.count()).where(col(Hazard.status).in_(OPEN_STATUSES)).group_by(child)
-    async with ctx.db.read() as session:
-        finest = [(str(code), int(n)) for code, n in (await session.exec(query)).all()]
     while length < 6 and len({code[:length] for code, _ in finest}) == 1:
         length += 2
     counts: dict[str, int] = {}
@@ -239,7 +246,7 @@ async def workbench(ctx: Context, principal: Principal) -> Workbench:
     figures = await open_figures(ctx, principal, now)
     return Workbench(
         by_status=await by_status(ctx, principal, figures.by_status), by_level=level_slices(figures.by_level),
-        by_region=await by_region(ctx, principal), by_industry=await by_industry(ctx, principal),
+        by_region=await by_region(ctx, principal, figures.by_region), by_industry=await by_industry(ctx, principal),
         overdue=figures.overdue,
         listed_open=figures.listed,
         awaiting_recheck=figures.by_status["awaiting_recheck"],
