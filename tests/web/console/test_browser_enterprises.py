@@ -14,17 +14,11 @@ from openpyxl import Workbook
 from tests.conftest import PASSWORD, valid_uscc
 from tests.web.conftest import new_context
 from tests.web.console.conftest import DESKTOP, ConsoleServer, ConsoleShots
+from tests.web.console.test_console_browser import _errors
 
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'").expect
 
 ROWS = 1200  # three chunks of 500
-
-
-def _errors(page: Any) -> list[str]:
-    found: list[str] = []
-    page.on("console", lambda message: found.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: found.append(str(error)))
-    return found
 
 
 def _workbook(path: Path, *, broken: bool) -> list[list[Any]]:

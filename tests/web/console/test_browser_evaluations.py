@@ -5,22 +5,14 @@ Screenshots at 1280×800 and 800×1280 (tests/web/screenshots/console/)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tests.conftest import PASSWORD
 from tests.web.conftest import new_context
 from tests.web.console.conftest import DESKTOP, ConsoleServer, ConsoleShots
+from tests.web.console.test_console_browser import _errors
 
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'").expect
-
-
-def _errors(page: Any) -> list[str]:
-    found: list[str] = []
-    page.on("console", lambda message: found.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: found.append(str(error)))
-    return found
 
 
 def test_an_evaluator_runs_the_small_micro_standard_and_reads_the_explanation(browser, console_server: ConsoleServer, console_shots: ConsoleShots) -> None:  # type: ignore[no-untyped-def]

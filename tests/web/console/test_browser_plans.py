@@ -14,15 +14,9 @@ import pytest
 from tests.conftest import PASSWORD
 from tests.web.conftest import new_context
 from tests.web.console.conftest import DESKTOP, ConsoleServer, ConsoleShots
+from tests.web.console.test_console_browser import _errors
 
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'").expect
-
-
-def _errors(page: Any) -> list[str]:
-    found: list[str] = []
-    page.on("console", lambda message: found.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: found.append(str(error)))
-    return found
 
 
 def _staff(server: ConsoleServer) -> dict[str, str]:
