@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import select
 
@@ -38,6 +39,12 @@ _BY_INDUSTRY = {
     "industrial_trade": (["机械制造有限公司", "食品有限公司", "铝制品有限公司", "木业有限公司", "金属制品有限公司"], ["dust_explosion", "confined_space", "metallurgy"]),
     "coal": (["煤业有限公司"], []),
 }
+# 工贸 sectors by the name's suffix (《工贸企业重大事故隐患判定标准》 第四条–第十一条).
+_TRADE_SECTORS = {
+    "机械制造有限公司": ["machinery"], "食品有限公司": ["light_industry"], "铝制品有限公司": ["nonferrous"],
+    "木业有限公司": ["light_industry"], "金属制品有限公司": ["machinery"],
+}
+_SMELTERS = ("铝制品有限公司", "金属制品有限公司")  # the only ones with 金属冶炼
 _PEOPLE = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨军", "赵磊", "黄丽", "周涛", "吴敏", "徐强", "孙燕", "胡斌", "朱琳", "高峰", "林霞"]
 _ROLES = [
     ("admin", "admin", None, []),
@@ -68,20 +75,41 @@ class DemoResult:
     skipped_users: list[str]
 
 
-def _enterprise(rng: random.Random, index: int, grids: list[Grid]) -> EnterpriseIn:
+def _trade_facts(seed: int, index: int, suffix: str, scale: str, flags: list[str]) -> dict[str, Any]:
+    """A 工贸 enterprise's sectors, 生产/仓储, safety office and staff, and its flags: 金属冶炼 only
+    for a smelter, 涉氨制冷 for some food plants (each a 冷库, counted 仓储类). Drawn from a
+    generator of their own, so every other field of the demo is what it was before these facts."""
+    rng = random.Random(f"{seed}-trade-{index}")
+    cold = suffix == "食品有限公司" and rng.random() < 0.5
+    large = scale == "large_medium"
+    return {
+        "sectors": _TRADE_SECTORS[suffix],
+        "production_kind": "storage" if cold else "production",
+        "high_risk_flags": sorted({*(f for f in flags if f != "metallurgy" or suffix in _SMELTERS), *(["ammonia_refrigeration"] if cold else [])}),
+        "safety_office": large or rng.random() < 0.3,
+        "safety_staff_full_time": rng.randint(1, 4) if large else rng.choice([0, 0, 1]),
+        "safety_staff_part_time": rng.randint(0, 6),
+    }
+
+
+def _enterprise(rng: random.Random, index: int, grids: list[Grid], seed: int = 2026) -> EnterpriseIn:
     industry = rng.choices(list(_BY_INDUSTRY), weights=[6, 5, 5, 4, 8, 1])[0]
     suffixes, flags = _BY_INDUSTRY[industry]
     industries = [industry] + (["fire"] if industry in ("hazchem", "industrial_trade") and rng.random() < 0.3 else [])
     grid = grids[index % len(grids)] if grids else None
     subject = "".join(rng.choice(ALPHABET[:10] + "ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
+    name = f"广汉市{rng.choice(_WORDS)}{rng.choice(_WORDS)}"
+    suffix = rng.choice(suffixes)
+    scale = "large_medium" if rng.random() < 0.2 else "small_micro"
+    chosen = [f for f in flags if rng.random() < 0.4]
+    facts = _trade_facts(seed, index, suffix, scale, chosen) if industry == "industrial_trade" else {"high_risk_flags": chosen}
     return EnterpriseIn(
-        name=f"广汉市{rng.choice(_WORDS)}{rng.choice(_WORDS)}{rng.choice(suffixes)}",
+        name=f"{name}{suffix}",
         uscc=make_uscc("9", "1", DEMO_COUNTY, subject),
         region_code=DEMO_COUNTY,
         grid_code=grid.code if grid else None,
         industries=industries,
-        scale="large_medium" if rng.random() < 0.2 else "small_micro",
-        high_risk_flags=[f for f in flags if rng.random() < 0.4],
+        scale=scale,
         risk_level=rng.choices(["major", "high", "moderate", "low"], weights=[1, 3, 8, 12])[0],
         legal_representative=rng.choice(_PEOPLE),
         safety_manager=rng.choice(_PEOPLE),
@@ -90,6 +118,7 @@ def _enterprise(rng: random.Random, index: int, grids: list[Grid]) -> Enterprise
         longitude=round(104.28 + rng.uniform(-0.12, 0.12), 6),
         latitude=round(30.98 + rng.uniform(-0.1, 0.1), 6),
         blacklisted=rng.random() < 0.02,
+        **facts,
     )
 
 
@@ -115,7 +144,7 @@ async def build_demo(ctx: Context, *, enterprises: int = DEMO_ENTERPRISES, seed:
     rng = random.Random(seed)
     created = 0
     for index in range(enterprises):
-        data = _enterprise(rng, index, grids)
+        data = _enterprise(rng, index, grids, seed)
         async with ctx.db.write() as session:
             if (await session.exec(select(Enterprise.id).where(Enterprise.uscc == data.uscc))).first():
                 continue

@@ -23,14 +23,26 @@ Industry = Literal[
 Scale = Literal["large_medium", "small_micro"]
 RiskLevel = Literal["major", "high", "moderate", "low"]
 HighRiskFlag = Literal[
-    "metallurgy", "dust_explosion", "hazardous_process", "confined_space", "labour_intensive", "factory_in_factory"
+    "metallurgy",
+    "dust_explosion",
+    "hazardous_process",
+    "confined_space",
+    "labour_intensive",
+    "factory_in_factory",
+    "ammonia_refrigeration",
 ]
+# 工贸 sectors: the sector articles of 《工贸企业重大事故隐患判定标准》(应急管理部令第10号) 第四条–第十一条.
+Sector = Literal["metallurgy", "nonferrous", "building_materials", "machinery", "light_industry", "textile", "tobacco", "commerce"]
+# 生产类 / 仓储类 / 其他: the seeds' deadlines differ (all 生产类/仓储类 by the end of 2025).
+ProductionKind = Literal["production", "storage", "other"]
 
 ROLES: tuple[str, ...] = get_args(Role)
 INDUSTRIES: tuple[str, ...] = get_args(Industry)
 SCALES: tuple[str, ...] = get_args(Scale)
 RISK_LEVELS: tuple[str, ...] = get_args(RiskLevel)
 HIGH_RISK_FLAGS: tuple[str, ...] = get_args(HighRiskFlag)
+SECTORS: tuple[str, ...] = get_args(Sector)
+PRODUCTION_KINDS: tuple[str, ...] = get_args(ProductionKind)
 
 ROLE_LABELS = {
     "admin": "安委办管理员",
@@ -61,4 +73,16 @@ HIGH_RISK_FLAG_LABELS = {
     "confined_space": "有限空间作业",
     "labour_intensive": "劳动密集型",
     "factory_in_factory": "厂中厂",
+    "ammonia_refrigeration": "涉氨制冷",
 }
+SECTOR_LABELS = {
+    "metallurgy": "冶金",
+    "nonferrous": "有色",
+    "building_materials": "建材",
+    "machinery": "机械",
+    "light_industry": "轻工",
+    "textile": "纺织",
+    "tobacco": "烟草",
+    "commerce": "商贸",
+}
+PRODUCTION_KIND_LABELS = {"production": "生产类", "storage": "仓储类", "other": "其他"}

@@ -15,7 +15,7 @@ from core.enterprises.bulk_import import import_enterprises
 from core.enterprises.service import EnterpriseFilter, create_enterprise, get_enterprise, list_enterprises, update_enterprise
 from core.enterprises.wire import EnterpriseIn, EnterpriseOut, EnterprisePatch, ImportReport
 from core.errors import InvalidInput
-from core.vocabulary import Industry, RiskLevel
+from core.vocabulary import Industry, RiskLevel, Sector
 from core.wire import Page
 
 
@@ -34,11 +34,16 @@ class EnterpriseController(Controller):
         q: Annotated[str | None, Parameter(max_length=100, description="名称/信用代码/地址")] = None,
         active: bool | None = None,
         blacklisted: bool | None = None,
+        sector: Annotated[Sector | None, Parameter(description="工贸行业类别")] = None,
+        liaison_user_id: Annotated[str | None, Parameter(max_length=36, description="联络员（检查人员）的用户 id")] = None,
         page: Annotated[int, Parameter(ge=1)] = 1,
         page_size: Annotated[int, Parameter(ge=1, le=500)] = 50,
     ) -> Page[EnterpriseOut]:
         """Enterprises in the caller's scope, filtered and paginated; ``total`` counts only those."""
-        filters = EnterpriseFilter(region_code=region_code, industry=industry, risk_level=risk_level, q=q, active=active, blacklisted=blacklisted)
+        filters = EnterpriseFilter(
+            region_code=region_code, industry=industry, risk_level=risk_level, q=q, active=active, blacklisted=blacklisted,
+            sector=sector, liaison_user_id=liaison_user_id,
+        )
         return await list_enterprises(ctx, principal, filters, page, page_size)
 
     @get("/{enterprise_id:str}", operation_id="getEnterprise")

@@ -28,13 +28,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.access.permissions import require
 from core.access.scope import Principal
 from core.context import Context
+from core.enterprises.liaison import check_liaison
 from core.enterprises.records import Enterprise
-from core.enterprises.service import _check_places, _check_uscc, _check_within_scope, create_in_session, update_in_session
+from core.enterprises.service import _check_places, _check_uscc, _check_within_scope, check_sectors, create_in_session, update_in_session
 from core.enterprises.wire import EnterpriseIn, EnterprisePatch, ImportReport, ImportRowError
 from core.errors import AppError, Conflict, InvalidInput, field_path_of
 from core.http.nul import refuse_nul
 from core.regions.records import Grid, Region
-from core.vocabulary import HIGH_RISK_FLAG_LABELS, INDUSTRY_LABELS, RISK_LEVEL_LABELS, SCALE_LABELS
+from core.vocabulary import HIGH_RISK_FLAG_LABELS, INDUSTRY_LABELS, PRODUCTION_KIND_LABELS, RISK_LEVEL_LABELS, SCALE_LABELS, SECTOR_LABELS
 
 MAX_ROWS = 50_000
 CHUNK = 500  # rows per write transaction (and per console request)
@@ -57,23 +58,36 @@ HEADERS = {
     "黑名单": "blacklisted", "blacklisted": "blacklisted",
     "在营": "active", "active": "active",
     "校验例外原因": "uscc_override_reason", "uscc_override_reason": "uscc_override_reason",
+    "行业类别": "sectors", "工贸行业类别": "sectors", "sectors": "sectors",
+    "生产仓储类别": "production_kind", "生产/仓储类别": "production_kind", "production_kind": "production_kind",
+    "安全管理机构": "safety_office", "安全生产管理机构": "safety_office", "safety_office": "safety_office",
+    "专职安全管理人员": "safety_staff_full_time", "专职安全生产管理人员": "safety_staff_full_time", "safety_staff_full_time": "safety_staff_full_time",
+    "兼职安全管理人员": "safety_staff_part_time", "兼职安全生产管理人员": "safety_staff_part_time", "safety_staff_part_time": "safety_staff_part_time",
 }
 # The template's headers, one per field, in the order a person fills them in.
 TEMPLATE_HEADERS = (
     "企业名称", "统一社会信用代码", "行政区划代码", "网格编码", "行业", "规模", "高危标识", "风险等级", "法定代表人",
     "安全负责人", "安全负责人电话", "地址", "经度", "纬度", "黑名单", "在营", "校验例外原因",
+    "行业类别", "生产仓储类别", "安全管理机构", "专职安全管理人员", "兼职安全管理人员",
 )
 REQUIRED = ("name", "uscc", "region_code", "industries", "scale")
-_LIST_FIELDS = {"industries", "high_risk_flags"}
+_LIST_FIELDS = {"industries", "high_risk_flags", "sectors"}
+_FLAG_FIELDS = ("blacklisted", "active", "safety_office")  # 是 / 否; a blank cell leaves the field as it is
+_COUNT_FIELDS = ("safety_staff_full_time", "safety_staff_part_time")
 _LABEL_TO_ID = {
     "industries": {v: k for k, v in INDUSTRY_LABELS.items()},
     "high_risk_flags": {v: k for k, v in HIGH_RISK_FLAG_LABELS.items()},
+    "sectors": {v: k for k, v in SECTOR_LABELS.items()},
+    "production_kind": {**{v: k for k, v in PRODUCTION_KIND_LABELS.items()}, "生产": "production", "仓储": "storage"},
     "scale": {v: k for k, v in SCALE_LABELS.items()},
     "risk_level": {**{v: k for k, v in RISK_LEVEL_LABELS.items()}, "重大": "major", "较大": "high", "一般": "moderate", "低": "low", "红": "major", "橙": "high", "黄": "moderate", "蓝": "low"},
 }
-_CHOICES = {"industries": INDUSTRY_LABELS, "high_risk_flags": HIGH_RISK_FLAG_LABELS, "scale": SCALE_LABELS, "risk_level": RISK_LEVEL_LABELS}
-_TRUE = {"1", "true", "yes", "是", "y"}
-_FALSE = {"0", "false", "no", "否", "n", ""}
+_CHOICES = {
+    "industries": INDUSTRY_LABELS, "high_risk_flags": HIGH_RISK_FLAG_LABELS, "scale": SCALE_LABELS, "risk_level": RISK_LEVEL_LABELS,
+    "sectors": SECTOR_LABELS, "production_kind": PRODUCTION_KIND_LABELS,
+}
+_TRUE = {"1", "true", "yes", "是", "y", "有"}
+_FALSE = {"0", "false", "no", "否", "n", "", "无"}
 _SPLIT = re.compile(r"[;,，；、|/\s]+")
 
 
@@ -144,20 +158,17 @@ def _normalise(raw: dict[str, Any]) -> dict[str, Any]:
             continue
         if isinstance(value, str):
             value = value.strip()
-        if value is None or value == "":
-            if field in ("blacklisted", "active"):
-                continue
-            if field not in _LIST_FIELDS:
-                continue
+        if (value is None or value == "") and field not in _LIST_FIELDS:
+            continue
         if field in _LIST_FIELDS:
             parts = [p for p in _SPLIT.split(str(value or "")) if p]
             data[field] = [_LABEL_TO_ID[field].get(p, p) for p in parts]
-        elif field in ("scale", "risk_level"):
+        elif field in ("scale", "risk_level", "production_kind"):
             data[field] = _LABEL_TO_ID[field].get(str(value), str(value))
-        elif field in ("blacklisted", "active"):
+        elif field in _FLAG_FIELDS:
             text = str(value).strip().lower()
             data[field] = True if text in _TRUE else False if text in _FALSE else text
-        elif field in ("longitude", "latitude"):
+        elif field in ("longitude", "latitude", *_COUNT_FIELDS):
             data[field] = value
         elif field == "region_code" and isinstance(value, (int, float)):
             data[field] = str(int(value))
@@ -191,11 +202,13 @@ def explain_refusal(field: str | None, message: str) -> str:
         return f"最多 {match.group(1)} 个{'项' if base in _LIST_FIELDS else '字符'}"
     if "length >= 1" in message:
         return "至少填写一项" if base in _LIST_FIELDS else "不能为空"
+    if base in _COUNT_FIELDS and ("Expected `int" in message or "Expected `number" in message):
+        return "应为0到10000之间的整数"
     if re.search(r"Expected `(float|int|number)` [<>]=", message):
         return "超出允许范围"
     if re.search(r"Expected `(float|number|int)( \| null)?`", message):
         return "应为数字"
-    if "Expected `bool`" in message:
+    if re.search(r"Expected `bool( \| null)?`", message):
         return "应填“是”或“否”"
     if "regex" in message and base == "region_code":
         return "应为6位或9位数字的行政区划代码"
@@ -215,10 +228,12 @@ def _decode(row: ImportRow) -> EnterpriseIn:
     return msgspec.convert(row.values, EnterpriseIn, strict=False)
 
 
-async def _plan(session: AsyncSession, principal: Principal, data: EnterpriseIn, existing: Enterprise | None) -> bool:
+async def _plan(session: AsyncSession, principal: Principal, data: EnterpriseIn, existing: Enterprise | None, given: Iterable[str]) -> bool:
     """Whether the row updates ``existing`` (else it creates); raises as the service would, changing nothing.
 
-    The same checks, in the same order, as ``create_in_session`` / ``update_in_session``.
+    The same checks, in the same order, as ``create_in_session`` / ``update_in_session``; an update
+    keeps what the row leaves out (``given``: the fields it fills), so the sectors and the liaison
+    are checked against the enterprise as it will be.
     """
     require(principal.role, "enterprise.write")
     updating = existing is not None and principal.sees_enterprise(existing)
@@ -228,7 +243,15 @@ async def _plan(session: AsyncSession, principal: Principal, data: EnterpriseIn,
         raise Conflict(f"an enterprise with USCC {data.uscc} already exists", f"统一社会信用代码 {data.uscc} 已存在", field="uscc")
     # sees_enterprise reads only these four; a plain object spares building a table row per check
     placed = SimpleNamespace(id=existing.id if updating and existing else "", region_code=data.region_code, grid_code=data.grid_code, industries=data.industries)
+    kept = existing if updating and existing else None
+    filled = set(given)
+    after = SimpleNamespace(id=placed.id, **{
+        name: getattr(data, name) if kept is None or name in filled else getattr(kept, name)
+        for name in ("region_code", "grid_code", "industries", "sectors", "liaison_user_id")
+    })
+    check_sectors(after.industries, after.sectors)
     _check_within_scope(principal, placed)  # type: ignore[arg-type]
+    await check_liaison(session, after)
     return updating
 
 
@@ -282,7 +305,7 @@ async def check_import(ctx: Context, principal: Principal, filename: str, conten
                         f"统一社会信用代码 {data.uscc} 与第 {first_row[data.uscc]} 行重复", field="uscc",
                     )
                 first_row[data.uscc] = row.row
-                if await _plan(session, principal, data, existing.get(data.uscc)):
+                if await _plan(session, principal, data, existing.get(data.uscc), row.values):
                     to_update += 1
                 else:
                     to_create += 1
@@ -320,7 +343,7 @@ async def _write_chunk(session: AsyncSession, ctx: Context, principal: Principal
     for row in rows:
         try:
             data = _decode(row)
-            await _plan(session, principal, data, existing.get(data.uscc))
+            await _plan(session, principal, data, existing.get(data.uscc), row.values)
         except (AppError, msgspec.ValidationError) as exc:
             errors.append(_row_error(row.row, exc))
             continue

@@ -28,6 +28,16 @@ class Enterprise(SQLModel, table=True):
     industries: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     scale: str = Field(max_length=16)
     high_risk_flags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The facts the dual-prevention work (双重预防) reads: 工贸 sectors of 《工贸企业重大事故隐患判定标准》
+    # (only with industry ``industrial_trade``), 生产类/仓储类, and who manages safety.
+    production_kind: str | None = Field(default=None, max_length=16)
+    sectors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    safety_office: bool | None = None  # 设置安全生产管理机构
+    safety_staff_full_time: int | None = None  # 专职安全生产管理人员数
+    safety_staff_part_time: int | None = None  # 兼职安全生产管理人员数
+    # 联络员: an inspector whose scope covers this enterprise. No foreign key: app_user already
+    # references enterprise (an enterprise user's own), and a cycle would need ALTER on SQLite.
+    liaison_user_id: str | None = Field(default=None, max_length=36, index=True)
     risk_level: str | None = Field(default=None, max_length=16, index=True)
     legal_representative: str = Field(default="", max_length=64)
     safety_manager: str = Field(default="", max_length=64)

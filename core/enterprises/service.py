@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from sqlalchemy import delete, func, or_
+from sqlalchemy import String, cast, delete, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.access.permissions import allowed, require
 from core.access.scope import Principal, industry_subquery
 from core.context import Context
+from core.enterprises.liaison import SCOPE_FIELDS, check_liaison
 from core.enterprises.records import Enterprise, EnterpriseIndustry
 from core.enterprises.uscc import USCCError, validate_uscc
 from core.enterprises.wire import EnterpriseIn, EnterpriseOut, EnterprisePatch
@@ -39,6 +40,8 @@ class EnterpriseFilter(msgspec.Struct, kw_only=True):
     q: str | None = None
     active: bool | None = None
     blacklisted: bool | None = None
+    sector: str | None = None
+    liaison_user_id: str | None = None
 
 
 def _check_uscc(principal: Principal, uscc: str, override_reason: str | None) -> None:
@@ -64,6 +67,16 @@ async def _check_places(session: AsyncSession, region_code: str, grid_code: str 
         grid = await session.get(Grid, grid_code)
         if grid is None or grid.region_code != region_code:
             raise InvalidInput(f"grid {grid_code} is not in region {region_code}", f"网格 {grid_code} 不属于行政区划 {region_code}", field="grid_code")
+
+
+def check_sectors(industries: list[str], sectors: list[str]) -> None:
+    """Sectors (行业类别) are those of 《工贸企业重大事故隐患判定标准》: only a 工贸 enterprise has them."""
+    if sectors and "industrial_trade" not in industries:
+        raise InvalidInput(
+            "sectors apply only to an enterprise of industry industrial_trade",
+            "行业类别（冶金、有色、建材等）仅适用于工贸企业：请在行业中选择“工贸”，或清空行业类别",
+            field="sectors",
+        )
 
 
 def _check_within_scope(principal: Principal, enterprise: Enterprise) -> None:
@@ -110,10 +123,13 @@ async def create_in_session(session: AsyncSession, ctx: Context, principal: Prin
     fields = msgspec.structs.asdict(data)
     fields["industries"] = sorted(set(data.industries))
     fields["high_risk_flags"] = sorted(set(data.high_risk_flags))
+    fields["sectors"] = sorted(set(data.sectors))
     if not fields.get("uscc_override_reason"):
         fields["uscc_override_reason"] = None
+    check_sectors(fields["industries"], fields["sectors"])
     enterprise = Enterprise(**fields, created_at=now, updated_at=now)
     _check_within_scope(principal, enterprise)
+    await check_liaison(session, enterprise)
     session.add(enterprise)
     await session.flush()
     await _set_industries(session, enterprise)
@@ -156,14 +172,18 @@ async def update_in_session(
             taken = (await session.exec(select(Enterprise.id).where(Enterprise.uscc == changes["uscc"]))).first()
             if taken:
                 raise Conflict(f"an enterprise with USCC {changes['uscc']} already exists", f"统一社会信用代码 {changes['uscc']} 已存在", field="uscc")
-    for key in ("industries", "high_risk_flags"):
+    for key in ("industries", "high_risk_flags", "sectors"):
         if key in changes:
             changes[key] = sorted(set(changes[key]))
     for key, value in changes.items():
         setattr(enterprise, key, value)
     if "region_code" in changes or "grid_code" in changes:
         await _check_places(session, enterprise.region_code, enterprise.grid_code)
+    if "industries" in changes or "sectors" in changes:
+        check_sectors(enterprise.industries, enterprise.sectors)
     _check_within_scope(principal, enterprise)
+    if SCOPE_FIELDS & changes.keys():
+        await check_liaison(session, enterprise)
     enterprise.version += 1
     enterprise.updated_at = ctx.clock.now()
     session.add(enterprise)
@@ -204,6 +224,11 @@ async def list_enterprises(ctx: Context, principal: Principal, filters: Enterpri
         conditions.append(col(Enterprise.id).in_(industry_subquery([filters.industry])))
     if filters.risk_level:
         conditions.append(col(Enterprise.risk_level) == filters.risk_level)
+    if filters.sector:
+        # The JSON list's text holds each sector quoted: a plain LIKE, the same on SQLite and PostgreSQL.
+        conditions.append(cast(col(Enterprise.sectors), String).contains(f'"{filters.sector}"', autoescape=True))
+    if filters.liaison_user_id:
+        conditions.append(col(Enterprise.liaison_user_id) == filters.liaison_user_id)
     if filters.active is not None:
         conditions.append(col(Enterprise.active) == filters.active)
     if filters.blacklisted is not None:

@@ -7,8 +7,12 @@ from typing import Annotated
 
 import msgspec
 
-from core.vocabulary import HighRiskFlag, Industry, RiskLevel, Scale
+from core.vocabulary import SECTORS, HighRiskFlag, Industry, ProductionKind, RiskLevel, Scale, Sector
 from core.wire import In, Name, RegionCode, Short, USCCField
+
+Sectors = Annotated[list[Sector], msgspec.Meta(max_length=len(SECTORS), description="工贸行业类别（仅工贸企业）")]
+StaffCount = Annotated[int, msgspec.Meta(ge=0, le=10000)]
+UserId = Annotated[str, msgspec.Meta(min_length=1, max_length=36)]
 
 
 class EnterpriseIn(In):
@@ -31,6 +35,12 @@ class EnterpriseIn(In):
     blacklisted: bool = False
     active: bool = True
     uscc_override_reason: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+    production_kind: ProductionKind | None = None
+    sectors: Sectors = msgspec.field(default_factory=list)
+    safety_office: bool | None = None
+    safety_staff_full_time: StaffCount | None = None
+    safety_staff_part_time: StaffCount | None = None
+    liaison_user_id: UserId | None = None
 
 
 class EnterprisePatch(In):
@@ -53,6 +63,12 @@ class EnterprisePatch(In):
     blacklisted: bool | msgspec.UnsetType = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
     uscc_override_reason: Annotated[str, msgspec.Meta(max_length=500)] | None | msgspec.UnsetType = msgspec.UNSET
+    production_kind: ProductionKind | None | msgspec.UnsetType = msgspec.UNSET
+    sectors: Sectors | msgspec.UnsetType = msgspec.UNSET
+    safety_office: bool | None | msgspec.UnsetType = msgspec.UNSET
+    safety_staff_full_time: StaffCount | None | msgspec.UnsetType = msgspec.UNSET
+    safety_staff_part_time: StaffCount | None | msgspec.UnsetType = msgspec.UNSET
+    liaison_user_id: UserId | None | msgspec.UnsetType = msgspec.UNSET
     expected_version: int | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -67,6 +83,12 @@ class EnterpriseOut(msgspec.Struct, kw_only=True):
     scale: str
     high_risk_flags: list[str]
     risk_level: str | None
+    production_kind: str | None
+    sectors: list[str]
+    safety_office: bool | None
+    safety_staff_full_time: int | None
+    safety_staff_part_time: int | None
+    liaison_user_id: str | None
     legal_representative: str
     safety_manager: str
     safety_manager_phone: str

@@ -18,7 +18,15 @@ from litestar.template.config import TemplateConfig
 
 from core.hazards.records import HAZARD_LEVEL_LABELS, HAZARD_STATUS_LABELS
 from core.local_time import localized
-from core.vocabulary import HIGH_RISK_FLAG_LABELS, INDUSTRY_LABELS, RISK_LEVEL_LABELS, ROLE_LABELS, SCALE_LABELS
+from core.vocabulary import (
+    HIGH_RISK_FLAG_LABELS,
+    INDUSTRY_LABELS,
+    PRODUCTION_KIND_LABELS,
+    RISK_LEVEL_LABELS,
+    ROLE_LABELS,
+    SCALE_LABELS,
+    SECTOR_LABELS,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -76,7 +84,7 @@ def environment() -> Environment:
         local=local_time, day=local_day, percent=percent,
         status_label=_label(HAZARD_STATUS_LABELS), level_label=_label(HAZARD_LEVEL_LABELS), risk_label=_label(RISK_LEVEL_LABELS),
         risk_short=_label(RISK_SHORT), industry_label=_label(INDUSTRY_LABELS), role_label=_label(ROLE_LABELS), scale_label=_label(SCALE_LABELS),
-        flag_label=_label(HIGH_RISK_FLAG_LABELS), action_label=_label(ACTION_LABELS), with_query=with_query,
+        flag_label=_label(HIGH_RISK_FLAG_LABELS), sector_label=_label(SECTOR_LABELS), production_kind_label=_label(PRODUCTION_KIND_LABELS), action_label=_label(ACTION_LABELS), with_query=with_query,
     )
     env.globals.update(
         HAZARD_STATUS_LABELS=HAZARD_STATUS_LABELS, HAZARD_LEVEL_LABELS=HAZARD_LEVEL_LABELS, RISK_LEVEL_LABELS=RISK_LEVEL_LABELS,

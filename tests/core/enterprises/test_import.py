@@ -84,3 +84,26 @@ async def test_viewer_cannot_import(api):
 async def test_garbage_file_is_a_clear_error(api, admin):
     response = await _upload(api, admin, "x.xlsx", b"PK\x03\x04 not really a zip")
     assert response.status_code == 400 and response.json()["field"] == "file"
+
+
+async def test_the_dual_prevention_columns_import_by_their_chinese_labels_and_a_bad_cell_names_its_field(api, admin):
+    header = "企业名称,统一社会信用代码,行政区划代码,行业,规模,行业类别,生产仓储类别,安全管理机构,专职安全管理人员,兼职安全管理人员\n"
+    rows = [
+        f"广汉市蜀汉纺织有限公司,{valid_uscc()},510681,工贸,大中型,纺织、商贸,生产类,是,3,2",
+        f"广汉市汉州冷库,{valid_uscc()},510681,工贸,小微型,轻工,仓储,否,0,",
+        f"广汉市错类别化工,{valid_uscc()},510681,危险化学品,小微型,机械,,,,",
+        f"广汉市错人数机械,{valid_uscc()},510681,工贸,小微型,机械,,是,-2,",
+    ]
+    report = (await _upload(api, admin, "双重预防.csv", (header + "\n".join(rows) + "\n").encode("utf-8-sig"))).json()
+    assert (report["created"], report["failed"]) == (2, 2)
+    errors = {e["row"]: e for e in report["errors"]}
+    assert errors[4]["field"] == "sectors" and "工贸" in errors[4]["message_zh"]
+    assert errors[5]["field"] == "safety_staff_full_time" and errors[5]["message_zh"] == "应为0到10000之间的整数"
+    listing = (await api.client.get("/api/v1/enterprises", params={"sector": "textile"}, headers=admin)).json()["items"]
+    assert [(e["name"], e["sectors"], e["production_kind"], e["safety_office"], e["safety_staff_full_time"], e["safety_staff_part_time"]) for e in listing] == [
+        ("广汉市蜀汉纺织有限公司", ["commerce", "textile"], "production", True, 3, 2),
+    ]
+    cold = (await api.client.get("/api/v1/enterprises", params={"q": "冷库"}, headers=admin)).json()["items"][0]
+    assert (cold["sectors"], cold["production_kind"], cold["safety_office"], cold["safety_staff_full_time"], cold["safety_staff_part_time"]) == (
+        ["light_industry"], "storage", False, 0, None,
+    )

@@ -101,6 +101,9 @@ def test_a_department_imports_a_file_fixes_its_bad_rows_and_edits_an_imported_en
     page.select_option("#f-risk", "high")
     page.check("input[name=high_risk_flags][value=dust_explosion]")
     page.fill("#f-manager", "赵安全")
+    page.select_option("#f-office", "1")
+    page.fill("#f-full", "1")
+    page.fill("#f-part", "3")
     page.fill("#f-lng", "东经104度")
     page.click("text=保存修改")
     expect(page.locator("[data-error-field=longitude]")).to_have_text("应为数字")
@@ -112,7 +115,7 @@ def test_a_department_imports_a_file_fixes_its_bad_rows_and_edits_an_imported_en
     page.click("text=保存修改")
     page.wait_for_url("**saved=updated")
     main = page.inner_text("main")
-    assert "已保存修改（现为第 2 版）" in main and "广汉市金鱼镇工业园蓝天路8号" in main and "赵安全" in main
+    assert "已保存修改（现为第 2 版）" in main and "广汉市金鱼镇工业园蓝天路8号" in main and "赵安全" in main and "专职 1 人 · 兼职 3 人" in main
     console_shots(page, "enterprise-edited")
     assert console_server.query("SELECT risk_level, version FROM enterprise WHERE uscc = ?", rows[0][1]) == [("high", 2)]
     refused = "Failed to load resource: the server responded with a status of 400 (Bad Request)"

@@ -148,6 +148,52 @@ async def test_posts_without_the_csrf_token_change_nothing(api: Api, admin: dict
     assert (await api.client.get(f"/api/v1/enterprises/{enterprise['id']}", headers=admin)).json()["version"] == 1
 
 
+async def test_the_dual_prevention_facts_are_saved_from_the_form_and_shown_on_the_file(api: Api, admin: dict[str, str]) -> None:
+    await api.user("deyang_trade", "department_admin", region_code="510600", industries=["industrial_trade"])
+    trade = await sign_in(api.client, "deyang_trade")
+    liaison = await api.user("insp_trade", "inspector", region_code="510681", industries=["industrial_trade"])
+    elsewhere = await api.user("insp_chengdu", "inspector", region_code="510104", industries=["industrial_trade"])
+    page = await trade.get("/enterprises/new")
+    assert f'value="{liaison}"' in page.text and f'value="{elsewhere}"' not in page.text  # only inspectors who may follow it
+    form = _form(industries=["industrial_trade"], sectors=["machinery", "textile"], production_kind="storage", safety_office="1",
+                 safety_staff_full_time="2", safety_staff_part_time="3", liaison_user_id=liaison)
+    done = await trade.post("/enterprises", form)
+    assert done.status_code == 303, done.text[-2000:]
+    enterprise_id = done.headers["location"].split("/")[2].split("?")[0]
+    saved = (await api.client.get(f"/api/v1/enterprises/{enterprise_id}", headers=admin)).json()
+    assert {k: saved[k] for k in ("sectors", "production_kind", "safety_office", "safety_staff_full_time", "safety_staff_part_time", "liaison_user_id")} == {
+        "sectors": ["machinery", "textile"], "production_kind": "storage", "safety_office": True, "safety_staff_full_time": 2,
+        "safety_staff_part_time": 3, "liaison_user_id": liaison,
+    }
+    shown = await trade.get(done.headers["location"])
+    assert re.search(r'data-fact="safety_office">已设置<', shown.text) and "专职 2 人 · 兼职 3 人" in shown.text
+    assert 'data-fact="sectors"' in shown.text and 'data-fact="liaison"' in shown.text
+    edit = await trade.get(f"/enterprises/{enterprise_id}/edit")
+    assert re.search(r'name="sectors" value="machinery" checked', edit.text) and '<option value="1" selected>已设置</option>' in edit.text
+    assert f'<option value="{liaison}" selected>' in edit.text
+    # cleared on the form: the facts become unknown again, and nothing else changes
+    cleared = await trade.post(f"/enterprises/{enterprise_id}/edit", {**form, "uscc": saved["uscc"], "version": "1", "sectors": [], "safety_office": "",
+                                                                      "safety_staff_part_time": "", "liaison_user_id": ""})
+    assert cleared.status_code == 303, cleared.text[-2000:]
+    after = (await api.client.get(f"/api/v1/enterprises/{enterprise_id}", headers=admin)).json()
+    assert (after["sectors"], after["safety_office"], after["safety_staff_part_time"], after["liaison_user_id"], after["production_kind"]) == ([], None, None, None, "storage")
+
+
+async def test_facts_the_service_refuses_are_shown_beside_their_fields(api: Api, admin: dict[str, str], dept: ConsoleUser) -> None:
+    malformed = await dept.post("/enterprises", _form(safety_staff_full_time="三", safety_staff_part_time="-1", sectors=["mining"]))
+    assert malformed.status_code == 400
+    errors = dict(re.findall(r'data-error-field="(\w+)">([^<]+)<', malformed.text))
+    assert errors["safety_staff_full_time"] == errors["safety_staff_part_time"] == "应为0到10000之间的整数"
+    assert errors["sectors"].startswith("取值“mining”无效，可填：冶金、有色")
+    not_trade = await dept.post("/enterprises", _form(sectors=["machinery"]))  # a 危化 firm has no 工贸 sector
+    assert not_trade.status_code == 400 and 'data-error-field="sectors">行业类别（冶金、有色、建材等）仅适用于工贸企业' in not_trade.text
+    evaluator = await api.user("eval_gh", "evaluator", region_code="510681")
+    not_inspector = await dept.post("/enterprises", _form(liaison_user_id=evaluator))
+    assert not_inspector.status_code == 400 and 'data-error-field="liaison_user_id">联络员：用户 eval_gh 不是检查人员' in not_inspector.text
+    assert "未保存：请更正标出的字段（联络员）" in not_inspector.text
+    assert await _count(api, admin) == 0
+
+
 # ---- the bulk import ----
 
 HEADER = ["企业名称", "统一社会信用代码", "行政区划代码", "行业", "规模", "地址"]
@@ -281,6 +327,43 @@ async def test_the_template_has_the_chinese_headers_and_imports_as_it_is_filled(
     book.save(buffer)
     uploaded = await dept.post("/enterprises/import", files={"file": ("模板.xlsx", buffer.getvalue())})
     assert uploaded.status_code == 303, _problems(uploaded.text)
+
+
+async def test_an_import_fills_the_dual_prevention_facts_and_lists_a_bad_row_by_column(api: Api, admin: dict[str, str]) -> None:
+    await api.user("deyang_trade", "department_admin", region_code="510600", industries=["industrial_trade", "hazchem"])
+    trade = await sign_in(api.client, "deyang_trade")
+    header = [*HEADER, "行业类别", "生产仓储类别", "安全管理机构", "专职安全管理人员", "兼职安全管理人员"]
+    good = [
+        ["广汉市金轮机械", valid_uscc(), "510681", "工贸", "小微型", "", "机械、冶金", "生产类", "是", 2, 4],
+        ["广汉市冷库食品", valid_uscc(), "510681", "工贸;消防", "大中型", "", "轻工", "仓储类", "否", "1", ""],
+        ["广汉市化工", valid_uscc(), "510681", "危险化学品", "小微型", "", "", "其他", "", "", ""],
+    ]
+    bad = [
+        ["坏类别", valid_uscc(), "510681", "工贸", "小微型", "", "钢铁", "", "", "", ""],              # 5 unknown sector
+        ["危化有类别", valid_uscc(), "510681", "危险化学品", "小微型", "", "机械", "", "", "", ""],    # 6 sector without 工贸
+        ["坏人数", valid_uscc(), "510681", "工贸", "小微型", "", "", "生产", "有", "两人", ""],          # 7 staff not a number
+        ["坏机构", valid_uscc(), "510681", "工贸", "小微型", "", "", "", "不清楚", "", ""],             # 8 office neither yes nor no
+        ["坏类型", valid_uscc(), "510681", "工贸", "小微型", "", "", "加工", "", "", "10001"],          # 9 kind, and too many staff
+    ]
+    refused = await trade.post("/enterprises/import", files={"file": ("双重预防.xlsx", xlsx(good + bad, header))})
+    assert refused.status_code == 400
+    problems = _problems(refused.text)
+    assert [(row, column) for row, column, _ in problems] == [
+        (5, "行业类别"), (6, "行业类别"), (7, "专职安全管理人员"), (8, "安全管理机构"), (9, "生产仓储类别"),
+    ]
+    reasons = {row: reason for row, _, reason in problems}
+    assert "取值“钢铁”无效" in reasons[5] and "冶金" in reasons[5] and "仅适用于工贸企业" in reasons[6]
+    assert reasons[7] == "应为0到10000之间的整数" and reasons[8] == "应填“是”或“否”" and "生产类" in reasons[9]
+    uploaded = await trade.post("/enterprises/import", files={"file": ("双重预防.xlsx", xlsx(good, header))})
+    assert uploaded.status_code == 303, _problems(uploaded.text)
+    assert (await trade.post(uploaded.headers["location"], {"offset": "0"})).status_code == 303
+    listing = (await api.client.get("/api/v1/enterprises", params={"page_size": 10}, headers=admin)).json()["items"]
+    facts = {e["name"]: (e["sectors"], e["production_kind"], e["safety_office"], e["safety_staff_full_time"], e["safety_staff_part_time"]) for e in listing}
+    assert facts == {
+        "广汉市金轮机械": (["machinery", "metallurgy"], "production", True, 2, 4),
+        "广汉市冷库食品": (["light_industry"], "storage", False, 1, None),
+        "广汉市化工": ([], "other", None, None, None),
+    }
 
 
 # ---- self-inspections (企业自查) ----

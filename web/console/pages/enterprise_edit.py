@@ -6,7 +6,9 @@ page's version for an edit — handed to the services the API calls (``create_en
 is checked first, so all such errors show at once beside their fields (400); then the service's own
 refusal (a USCC failing its check, a USCC taken, a region outside the scope) beside its field. A
 page older than the file is refused (409) and says so. An edit sends only the fields changed, as a
-careful API client would: a department admin can edit a file whose USCC an admin accepted.
+careful API client would: a department admin can edit a file whose USCC an admin accepted. The
+联络员 is chosen among the active inspectors whose scope covers the file (the service checks it
+again); with too many to list, the field takes a user id.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlmodel import col, select
 
 from core.access.permissions import allowed, require
 from core.access.scope import Principal
+from core.access.users import User
 from core.context import Context
 from core.enterprises.bulk_import import REQUIRED, explain_refusal
 from core.enterprises.service import create_enterprise, get_enterprise, update_enterprise
@@ -28,23 +31,29 @@ from core.enterprises.wire import EnterpriseIn, EnterpriseOut, EnterprisePatch
 from core.errors import AppError, InvalidInput, not_found
 from core.http.nul import NUL, nul_refused
 from core.ids import canonical_uuid
-from core.regions.codes import subtree_prefix
+from core.plans.service import principal_of_user
+from core.regions.codes import in_subtree, subtree_prefix
 from core.regions.records import Grid, Region
-from core.vocabulary import HIGH_RISK_FLAGS, INDUSTRIES, RISK_LEVELS, SCALES
+from core.vocabulary import HIGH_RISK_FLAGS, INDUSTRIES, PRODUCTION_KIND_LABELS, RISK_LEVELS, SCALES, SECTOR_LABELS
 from web.console import forms
 from web.console.views import render
 
 TEXT = ("name", "uscc", "region_code", "scale", "legal_representative", "safety_manager", "safety_manager_phone", "address")
-OPTIONAL = ("grid_code", "risk_level", "longitude", "latitude", "uscc_override_reason")  # blank means none
-LISTS = ("industries", "high_risk_flags")
+OPTIONAL = (  # blank means none
+    "grid_code", "risk_level", "longitude", "latitude", "uscc_override_reason",
+    "production_kind", "safety_office", "safety_staff_full_time", "safety_staff_part_time", "liaison_user_id",
+)
+LISTS = ("industries", "high_risk_flags", "sectors")
 FLAGS = ("blacklisted", "active")
 CHOICES_MAX = 400  # more regions or grids than this in scope: a code field instead of a list
 LABELS = {
     "name": "企业名称", "uscc": "统一社会信用代码", "uscc_override_reason": "校验例外原因", "region_code": "行政区划", "grid_code": "网格",
     "industries": "行业", "scale": "规模", "high_risk_flags": "高危特征", "risk_level": "风险等级", "legal_representative": "法定代表人",
     "safety_manager": "安全负责人", "safety_manager_phone": "安全负责人电话", "address": "地址", "longitude": "经度", "latitude": "纬度",
-    "blacklisted": "黑名单", "active": "在营",
+    "blacklisted": "黑名单", "active": "在营", "sectors": "行业类别", "production_kind": "生产/仓储类别", "safety_office": "安全生产管理机构",
+    "safety_staff_full_time": "专职安全管理人员", "safety_staff_part_time": "兼职安全管理人员", "liaison_user_id": "联络员",
 }
+_YES_NO = {True: "1", False: "0"}  # the safety office's answer as the form's select holds it
 
 
 def _refused(errors: dict[str, str]) -> InvalidInput:
@@ -126,13 +135,36 @@ async def grid_choices(ctx: Context, principal: Principal, current: str | None =
     return choices
 
 
+async def liaison_choices(ctx: Context, principal: Principal, enterprise: EnterpriseOut | None, current: str | None = None) -> list[tuple[str, str]] | None:
+    """Active inspectors who may be this file's 联络员 (id, label): whose scope covers it, or for a new
+    file whose region meets the editor's; None when too many to list."""
+    async with ctx.db.read() as session:
+        inspectors = (await session.exec(
+            select(User).where(col(User.role) == "inspector", col(User.active).is_(True)).order_by(col(User.display_name), col(User.username))
+        )).all()
+    if enterprise is not None:
+        fitting = [u for u in inspectors if principal_of_user(u).sees_enterprise(enterprise)]
+    else:
+        mine = principal.region_code if not principal.is_admin else None
+        fitting = [u for u in inspectors if not mine or not u.region_code or in_subtree(u.region_code, mine) or in_subtree(mine, u.region_code)]
+    if len(fitting) > CHOICES_MAX:
+        return None
+    choices = [(u.id, f"{u.display_name or u.username}（{u.username}）") for u in fitting]
+    if current and current not in {user_id for user_id, _ in choices}:
+        choices.insert(0, (current, current))
+    return choices
+
+
 def values_of(enterprise: EnterpriseOut) -> dict[str, Any]:
     """The form's values for an existing file."""
     values = {name: getattr(enterprise, name) for name in (*TEXT, *OPTIONAL, *LISTS, *FLAGS)}
+    values["safety_office"] = _YES_NO.get(enterprise.safety_office, "")  # type: ignore[call-overload]
     return {name: ("" if value is None else value) for name, value in values.items()}
 
 
-NEW_VALUES: dict[str, Any] = {**{name: "" for name in (*TEXT, *OPTIONAL)}, "industries": [], "high_risk_flags": [], "blacklisted": False, "active": True}
+NEW_VALUES: dict[str, Any] = {
+    **{name: "" for name in (*TEXT, *OPTIONAL)}, "industries": [], "high_risk_flags": [], "sectors": [], "blacklisted": False, "active": True,
+}
 
 
 async def _form(
@@ -147,7 +179,9 @@ async def _form(
         version=version if version is not None else (enterprise.version if enterprise else None), errors=errors or {}, error=error,
         regions=await region_choices(ctx, principal, str(values.get("region_code") or "")),
         grids=await grid_choices(ctx, principal, str(values.get("grid_code") or "") or None),
+        liaisons=await liaison_choices(ctx, principal, enterprise, str(values.get("liaison_user_id") or "") or None),
         industries=INDUSTRIES, scales=SCALES, risk_levels=RISK_LEVELS, flags=HIGH_RISK_FLAGS,
+        sectors=SECTOR_LABELS, production_kinds=PRODUCTION_KIND_LABELS,
         may_override=allowed(principal.role, "enterprise.override_uscc"), labels=LABELS,
     )
 

@@ -24,7 +24,7 @@ from core.access.scope import Principal
 from core.context import Context
 from core.enterprises.bulk_import import CHUNK, TEMPLATE_HEADERS, ImportCheck, check_import, write_rows
 from core.errors import AppError, InvalidInput, not_found
-from core.vocabulary import HIGH_RISK_FLAG_LABELS, INDUSTRY_LABELS, RISK_LEVEL_LABELS, SCALE_LABELS
+from core.vocabulary import HIGH_RISK_FLAG_LABELS, INDUSTRY_LABELS, PRODUCTION_KIND_LABELS, RISK_LEVEL_LABELS, SCALE_LABELS, SECTOR_LABELS
 from web.console import forms
 from web.console.pages import enterprise_import_jobs as jobs
 from web.console.views import render
@@ -77,6 +77,10 @@ async def import_template(ctx: Context, principal: Principal) -> Response[bytes]
         ("风险等级", "、".join(RISK_LEVEL_LABELS.values()) + "（或 重大、较大、一般、低）"),
         ("黑名单、在营", "是 / 否"),
         ("网格编码", "可空；须属于所填的行政区划"),
+        ("行业类别", "仅工贸企业（行业含“工贸”）填写，可填多个：" + "、".join(SECTOR_LABELS.values())),
+        ("生产仓储类别", "、".join(PRODUCTION_KIND_LABELS.values())),
+        ("安全管理机构", "是否设置安全生产管理机构：是 / 否（空白为未填）"),
+        ("专职安全管理人员、兼职安全管理人员", "人数，0到10000之间的整数（空白为未填）"),
     ):
         notes.append([column, note])
     buffer = io.BytesIO()

@@ -114,10 +114,20 @@ async def enterprise_page(request: Request, ctx: Context, principal: Principal, 
         "documents": (await list_documents(ctx, principal, enterprise_id=enterprise.id, page_size=20)) if allowed(principal.role, "document.read") else None,
         "evaluations": (await list_evaluations(ctx, principal, enterprise_id=enterprise.id, page_size=10)) if allowed(principal.role, "evaluation.read") else None,
         "self_inspections": await list_self_inspections(ctx, principal, enterprise.id),
+        "liaison_name": await _user_name(ctx, enterprise.liaison_user_id),
         "flash": _SAVED.get(request.query_params.get("saved") or "", "").format(version=enterprise.version) or None,
         **_may(principal),
     }
     return render(request, principal, "enterprise.html", section="enterprises", **context)
+
+
+async def _user_name(ctx: Context, user_id: str | None) -> str:
+    """A user's name for display ("" for none or a deleted one)."""
+    if not user_id:
+        return ""
+    async with ctx.db.read() as session:
+        user = await session.get(User, user_id)
+    return (user.display_name or user.username) if user else ""
 
 
 _SAVED = {"created": "已新建企业档案。", "updated": "已保存修改（现为第 {version} 版）。", "unchanged": "未作修改。"}

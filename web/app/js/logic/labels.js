@@ -8,8 +8,14 @@ export const SCALE = { large_medium: '大中型', small_micro: '小微型' };
 export const RISK = { major: '重大风险（红）', high: '较大风险（橙）', moderate: '一般风险（黄）', low: '低风险（蓝）' };
 export const HIGH_RISK_FLAG = {
   metallurgy: '金属冶炼', dust_explosion: '粉尘涉爆', hazardous_process: '涉重点监管危险化工工艺', confined_space: '有限空间作业',
-  labour_intensive: '劳动密集型', factory_in_factory: '厂中厂',
+  labour_intensive: '劳动密集型', factory_in_factory: '厂中厂', ammonia_refrigeration: '涉氨制冷',
 };
+// 工贸 sectors of 《工贸企业重大事故隐患判定标准》, and 生产类 / 仓储类 (core/vocabulary.py).
+export const SECTOR = {
+  metallurgy: '冶金', nonferrous: '有色', building_materials: '建材', machinery: '机械', light_industry: '轻工', textile: '纺织',
+  tobacco: '烟草', commerce: '商贸',
+};
+export const PRODUCTION_KIND = { production: '生产类', storage: '仓储类', other: '其他' };
 export const ROLE = {
   admin: '安委办管理员', department_admin: '行业主管部门', inspector: '检查人员', evaluator: '评估人员', enterprise_user: '企业用户', viewer: '查看人员',
 };
@@ -27,3 +33,12 @@ export const RECORD_KIND = { submission: '检查记录', hazard_update: '隐患�
 export const SIGNATURE_ROLE = { inspector: '检查人员', enterprise: '企业负责人/代表' };
 
 export const industries = (list) => (list || []).map((i) => INDUSTRY[i] || i).join('、');
+export const sectors = (list) => (list || []).map((s) => SECTOR[s] || s).join('、');
+
+/** 专职 n 人 · 兼职 m 人, or '' when neither is known. */
+export const safetyStaff = (e) => {
+  const known = (n) => n !== null && n !== undefined;
+  if (!known(e.safety_staff_full_time) && !known(e.safety_staff_part_time)) return '';
+  const count = (n) => (known(n) ? `${n} 人` : '—');
+  return `专职 ${count(e.safety_staff_full_time)} · 兼职 ${count(e.safety_staff_part_time)}`;
+};

@@ -1,9 +1,12 @@
-// 一企一档 card: basics, industries, scale, risk level, grid, open hazards, past inspections (as
-// pulled: by any inspector, with checklist and findings) and this tablet's records not yet among
-// them; start an inspection with a checklist that fits the enterprise.
+// 一企一档 card: basics, industries and 工贸 sectors, scale, 生产/仓储, safety office and staff, risk
+// level, grid, open hazards, past inspections (as pulled: by any inspector, with checklist and
+// findings) and this tablet's records not yet among them; start an inspection with a checklist
+// that fits the enterprise.
 import { applicableChecklists } from '../logic/checklist.js';
 import { effectiveHazard } from '../logic/hazard-steps.js';
-import { HAZARD_LEVEL, HAZARD_STATUS, HIGH_RISK_FLAG, OUTBOX_STATE, RISK, SCALE, industries } from '../logic/labels.js';
+import {
+  HAZARD_LEVEL, HAZARD_STATUS, HIGH_RISK_FLAG, OUTBOX_STATE, PRODUCTION_KIND, RISK, SCALE, industries, safetyStaff, sectors,
+} from '../logic/labels.js';
 import { startInspection } from '../drafts.js';
 import { app } from '../session.js';
 import { go } from '../shell.js';
@@ -40,7 +43,9 @@ class EnterpriseScreen extends Screen {
           <table class="facts">
             ${row('统一社会信用代码', e.uscc)}
             ${row('行业领域', industries(e.industries))}
+            ${(e.industries || []).includes('industrial_trade') || (e.sectors || []).length ? row('行业类别', sectors(e.sectors)) : ''}
             ${row('企业规模', SCALE[e.scale] || e.scale)}
+            ${row('生产/仓储类别', PRODUCTION_KIND[e.production_kind] || e.production_kind)}
             ${row('风险等级', e.risk_level ? html`<span class="risk ${e.risk_level}">${RISK[e.risk_level]}</span>` : '未评定')}
             ${row('行政区划', e.region_code)}
             ${row('网格', e.grid_code)}
@@ -48,6 +53,9 @@ class EnterpriseScreen extends Screen {
             ${row('地址', e.address)}
             ${row('法定代表人', e.legal_representative)}
             ${row('安全管理人员', [e.safety_manager, e.safety_manager_phone].filter(Boolean).join(' '))}
+            ${row('安全生产管理机构', e.safety_office === true ? '已设置' : e.safety_office === false ? '未设置' : '')}
+            ${row('安全管理人员数', safetyStaff(e))}
+            ${e.liaison_user_id && e.liaison_user_id === app.user?.id ? row('联络员', '本人') : ''}
             ${e.blacklisted ? row('信用', html`<span class="danger-text">黑名单（联合惩戒）</span>`) : ''}
           </table>
         </section>
