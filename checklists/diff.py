@@ -130,6 +130,7 @@ def _header_changes(before: Checklist, after: Checklist) -> list[FieldChange]:
         return [
             ("title", c.title), ("industry", c.industry), ("general", _flag(c.general)), ("description", c.description),
             ("applies_to.scales", _text(c.applies_to.scales)), ("applies_to.high_risk_flags", _text(c.applies_to.high_risk_flags)),
+            ("applies_to.sectors", _text(c.applies_to.sectors)), ("applies_to.enterprises", _text(c.applies_to.enterprises)),
             ("sources", "；".join(" ".join(p for p in (s.document, s.number, s.issued_by, s.effective) if p) for s in c.sources)),
             ("total_points", _number(c.total_points)),
         ]

@@ -49,7 +49,7 @@ def _findings(checklist: Checklist) -> Iterator[Finding]:
     yield from _blank("title", checklist.title)
     for index, source in enumerate(checklist.sources):
         yield from _blank(f"sources[{index}].document", source.document)
-    for field in ("scales", "high_risk_flags"):
+    for field in ("scales", "high_risk_flags", "sectors", "enterprises"):
         values = getattr(checklist.applies_to, field)
         for index, value in enumerate(values):
             if value in values[:index]:

@@ -28,6 +28,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "plugins.construction",
     "plugins.fire",
     "plugins.road_transport",
+    "plugins.industrial_trade",
     # evaluators
     "plugins.dual_prevention",
     "plugins.risk_grading",

@@ -9,7 +9,7 @@ import pytest
 from checklists.loading import load_checklist_file
 
 ROOT = Path(__file__).resolve().parents[2]
-INDUSTRY_PLUGINS = ("coal", "hazchem", "construction", "fire", "road_transport")
+INDUSTRY_PLUGINS = ("coal", "hazchem", "construction", "fire", "road_transport", "industrial_trade")
 FILES = sorted(
     path for industry in INDUSTRY_PLUGINS for path in (ROOT / "plugins" / industry / "checklists").glob("*.yaml")
 )

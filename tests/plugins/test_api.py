@@ -10,7 +10,7 @@ from server import create_app
 from tests.checklists.conftest import minimal_definition
 from tests.conftest import Api
 
-INDUSTRIES = ("coal", "hazchem", "construction", "fire", "road_transport")
+INDUSTRIES = ("coal", "hazchem", "construction", "fire", "road_transport", "industrial_trade")
 BROKEN_IMPORT = "tests.plugins.sample_plugins.broken_import"
 
 
@@ -30,10 +30,10 @@ async def test_plugins_lists_the_builtins_and_the_installed_example(installer, s
         example = plugins["example"]
         assert example["status"] == "ok"
         assert example["source"] == "entry_point"
-        assert example["checklists"] == ["example.confined_space@1.0.0"]
+        assert example["checklists"] == ["example.confined_space@1.1.0"]
         assert example["evaluators"] == ["example.confined_space_gas_test"]
         # The example's checklist was published at start and is readable like any other.
-        version = await client.get("/api/v1/checklists/example.confined_space/versions/1.0.0", headers=admin)
+        version = await client.get("/api/v1/checklists/example.confined_space/versions/1.1.0", headers=admin)
         assert version.status_code == 200
         assert version.json()["plugin"] == "example"
 

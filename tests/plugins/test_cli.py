@@ -19,7 +19,7 @@ def test_list_shows_builtins_failures_and_the_example(installer, monkeypatch):
     assert "coal  [ok]  builtin: plugins.coal" in result.output
     assert "fire  [disabled]" in result.output
     assert "example  [ok]  entry_point: anjian_plugin_example (anjian-plugin-example 0.1.0)" in result.output
-    assert "checklists: example.confined_space@1.0.0" in result.output
+    assert "checklists: example.confined_space@1.1.0" in result.output
     assert "evaluators: example.confined_space_gas_test" in result.output
     assert "vendor  [failed]" in result.output
     assert "error [import]: ModuleNotFoundError: No module named 'vendor_missing_module'" in result.output

@@ -9,7 +9,7 @@ from plugins.registry import PluginError
 
 BROKEN = "tests.plugins.sample_plugins.broken_import"
 GOOD = "tests.plugins.sample_plugins.good"
-INDUSTRIES = ("coal", "hazchem", "construction", "fire", "road_transport")
+INDUSTRIES = ("coal", "hazchem", "construction", "fire", "road_transport", "industrial_trade")
 
 
 def by_name(registry):
@@ -83,10 +83,10 @@ def test_example_distribution_appears_through_its_entry_point(installer):
     assert example.source == "entry_point"
     assert example.distribution == "anjian-plugin-example"
     assert example.version == "0.1.0"
-    assert example.checklists == ["example.confined_space@1.0.0"]
+    assert example.checklists == ["example.confined_space@1.1.0"]
     assert example.evaluators == ["example.confined_space_gas_test"]
     assert registry.evaluator("example.confined_space_gas_test") is not None
-    assert registry.checklist("example.confined_space", "1.0.0").plugin == "example"
+    assert registry.checklist("example.confined_space", "1.1.0").plugin == "example"
 
 
 def test_example_can_be_disabled(installer):

@@ -49,7 +49,8 @@ LABELS: dict[str, dict[str, str]] = {
     "plugin_source": {"builtin": "内置", "entry_point": "已安装", "registered": "注册"},
     "field": {
         "title": "标题", "industry": "行业", "general": "通用检查表", "description": "说明", "applies_to.scales": "适用规模",
-        "applies_to.high_risk_flags": "适用高危特征", "sources": "依据文件", "total_points": "总分", "points": "分值", "text": "检查内容",
+        "applies_to.high_risk_flags": "适用高危特征", "applies_to.sectors": "适用行业类别",
+        "sources": "依据文件", "total_points": "总分", "points": "分值", "text": "检查内容",
         "answer.kind": "答题方式", "answer.min": "下限", "answer.max": "上限", "answer.unit": "单位", "answer.allow_na": "可选“不适用”",
         "required": "必答", "photo_required": "须拍照", "basis": "依据", "major_hazard": "判定为重大事故隐患",
         "rectification_days": "整改期限（天）", "guidance": "检查要点",
