@@ -26,6 +26,8 @@ from core.audit import api as audit_api
 from core.bootstrap import prepare_database
 from core.clock import Clock
 from core.context import Context
+from core.dual_prevention import api as dual_prevention_api
+from core.dual_prevention.programme import load_programme
 from core.enterprises import api as enterprises_api
 from core.hazards import api as hazards_api
 from core.http import api_docs, health
@@ -43,11 +45,15 @@ from core.notifications import api as notifications_api
 from core.plans import api as plans_api
 from core.regions import api as regions_api
 from core.reports import api as reports_api
+from core.risk_register import api as risk_register_api
+from core.safety_codes import api as safety_codes_api
+from core.safety_codes.rule import load_rule
 from core.scheduler import api as scheduler_api
 from core.scheduler.catalogue import add_job
 from core.scheduler.cli import register_jobs
 from core.scheduler.cron import start_scheduler
-from core.settings import Settings, settings_from_env, unknown_variables
+from core.self_checks import api as self_checks_api
+from core.settings import Settings, SettingsError, settings_from_env, unknown_variables
 from core.storage.database import Database
 from core.storage.gc_tuning import tune_gc
 from plugins import api as plugins_api
@@ -59,10 +65,12 @@ from plugins.documents.cli import make_documents_command
 from plugins.documents.sources import provide_inspections
 from plugins.evaluations import api as evaluations_api
 from plugins.evaluations.cli import make_evaluate_command
+from plugins.evaluations.risk_assessor import RegistryRiskAssessor
 from plugins.evaluations.submissions import provide_submissions
 from plugins.manager import load_plugins
 from plugins.publishing import publish_plugin_checklists
 from plugins.registry import PluginRegistry
+from plugins.risk_prints import api as risk_prints_api
 from sync import api as sync_api
 from sync.attachment_access import may_see
 from sync.client.cli import tablet_cli
@@ -72,6 +80,7 @@ from sync.readback import api as readback_api
 from sync.upload_expiry import UPLOAD_EXPIRY_JOB
 from web import routes as web_routes
 from web.console.templating import TEMPLATE_CONFIG as CONSOLE_TEMPLATES
+from web.public_code import public_code_router
 
 __version__ = "0.1.0"
 
@@ -83,7 +92,7 @@ provide_attachment_access(may_see)  # a signature put on a document must be an i
 # One ``ROUTES`` per room: the core domains, then checklists, plugins and the tablet protocol.
 ROUTE_MODULES = (
     health, api_docs, access_api, enterprises_api, regions_api, audit_api, hazards_api, inspections_api, plans_api,
-    notifications_api, reports_api, scheduler_api, checklists_api, plugins_api, evaluations_api, documents_api, sync_api, readback_api,
+    notifications_api, reports_api, risk_register_api, safety_codes_api, dual_prevention_api, self_checks_api, scheduler_api, checklists_api, plugins_api, evaluations_api, risk_prints_api, documents_api, sync_api, readback_api,
     web_routes,  # the field app's static files at /app/, the office console at /
 )
 
@@ -106,11 +115,21 @@ def _openapi() -> OpenAPIConfig:
     )
 
 
+def check_configuration_files(settings: Settings) -> None:
+    """Read the rule files a deployment may replace, so a bad one stops the start naming what is wrong."""
+    for name, load in (("safety_code_rule", load_rule), ("dual_prevention_programme", load_programme)):
+        try:
+            load(getattr(settings, name))
+        except (OSError, ValueError) as exc:
+            raise SettingsError(f"ANJIAN_{name.upper()}: {exc}") from exc
+
+
 def create_app(
     settings: Settings | None = None, *, clock: Clock | None = None, plugins: PluginRegistry | None = None
 ) -> Litestar:
     """Build the app: settings in, nothing read from globals. ``plugins`` replaces loading them (tests)."""
     settings = settings or settings_from_env()
+    check_configuration_files(settings)
     ctx = build_context(settings, clock)
     if plugins is None:
         plugins = load_plugins(disabled=settings.plugins_disabled, strict=settings.plugins_strict)
@@ -132,7 +151,7 @@ def create_app(
             await ctx.db.dispose()
 
     app = Litestar(
-        route_handlers=[handler for module in ROUTE_MODULES for handler in module.ROUTES],
+        route_handlers=[*(handler for module in ROUTE_MODULES for handler in module.ROUTES), public_code_router(settings.public_rate_limit)],
         dependencies=DEPENDENCIES,
         middleware=[AUTH_MIDDLEWARE, NUL_PARAMETER_GUARD],
         request_class=GuardedRequest,  # refuses too deep bodies and NUL characters before handlers see them
@@ -143,7 +162,10 @@ def create_app(
         # A handler whose ``opt`` sets ``uncompressed`` is sent as it is (attachments: byte ranges, already compressed images).
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6, exclude_opt_key="uncompressed"),
         request_max_body_size=settings.max_body_bytes,
-        state=State({"ctx": ctx, "settings": settings, "plugins": plugins, "document_types": document_types}),
+        state=State({
+            "ctx": ctx, "settings": settings, "plugins": plugins, "document_types": document_types,
+            "risk_assessor": RegistryRiskAssessor(plugins),  # core.risk_register grades points with the plugins' evaluators
+        }),
         lifespan=[lifespan],
         logging_config=None,
     )

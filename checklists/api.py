@@ -1,4 +1,5 @@
-"""HTTP API for checklists: publish, list, read a version, retire, and the tablets' offline bundle."""
+"""HTTP API for checklists: publish, list, read a version, retire, the tablets' offline bundle, and an
+enterprise's 隐患排查清单 generated from its risk register."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from litestar.params import Parameter
 
 from checklists.bundle import build_bundle, bundle_etag, etag_matches
 from checklists.errors import ChecklistError
+from checklists.generated import GenerateOut, current_check_lists, generate_check_lists
 from checklists.loading import Format, parse_checklist
 from checklists.schema import Checklist
 from checklists.versions import get_visible_version, list_versions, publish_version, require_publisher, retire_version
@@ -167,9 +169,27 @@ class ChecklistController(Controller):
         return version_info(await retire_version(ctx, principal, checklist_id, version))
 
 
+class CheckListController(Controller):
+    path = "/api/v1/enterprises/{enterprise_id:str}/check-lists"
+    tags = ["checklists"]
+
+    @get("/", operation_id="listEnterpriseCheckLists")
+    async def current(self, ctx: Context, principal: Principal, enterprise_id: str) -> list[VersionInfo]:
+        """The enterprise's active 隐患排查清单 (generated from its risk register); 404 out of scope."""
+        return [version_info(row) for row in await current_check_lists(ctx, principal, enterprise_id)]
+
+    @post("/generate", operation_id="generateEnterpriseCheckLists", status_code=200)
+    async def generate(self, ctx: Context, principal: Principal, enterprise_id: str) -> GenerateOut:
+        """Generate the enterprise's 隐患排查清单 from its risk register: one per 管控层级 and frequency,
+        a new version only where the register changed, lists without controls left retired. Run it
+        after changing the register. Roles that write the register; 404 out of scope; 400
+        ``risk_register`` when the register has no controls yet."""
+        return await generate_check_lists(ctx, principal, enterprise_id)
+
+
 def _representation_etag(etag: str, suffix: str) -> str:
     """JSON and MessagePack bodies differ, so each representation has its own strong ETag."""
     return f'{etag[:-1]}-{suffix}"'
 
 
-ROUTES = [ChecklistController]
+ROUTES = [ChecklistController, CheckListController]

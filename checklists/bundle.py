@@ -4,6 +4,10 @@ The ETag is computed from the list of versions (id, version, content hash) and t
 asked for, never from the encoded bytes: so it can be checked with a light query, and a tablet
 with an unchanged bundle gets a 304 without the contents being read at all. Publishing or
 retiring a version in the caller's industries changes it.
+
+The check lists an enterprise generated from its own risk register are in the bundle of whoever
+sees that enterprise (its own users' tablets first of all), whatever their industries; nobody
+else's (``checklists.versions.visible_condition``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from sqlmodel import col, select
 
 from checklists.canonical import from_canonical
 from checklists.tables import ChecklistVersion
+from checklists.versions import visible_condition
 from checklists.wire import Bundle, BundleEntry
 from core.access.scope import Principal
 from core.context import Context
@@ -37,10 +42,10 @@ def compute_etag(industries: Iterable[str], versions: Iterable[tuple[str, str, s
     return f'"{digest.hexdigest()[:40]}"'
 
 
-def _active(industries: list[str]):  # noqa: ANN202 - a SQLAlchemy statement
+def _active(principal: Principal, industries: list[str]):  # noqa: ANN202 - a SQLAlchemy statement
     return (
         col(ChecklistVersion.retired_at).is_(None),
-        col(ChecklistVersion.industry).in_(industries),
+        visible_condition(principal, industries),
     )
 
 
@@ -48,7 +53,7 @@ async def bundle_etag(ctx: Context, principal: Principal) -> str:
     """The current ETag of the caller's bundle, from ids, versions and hashes only."""
     industries = bundle_industries(principal)
     statement = select(ChecklistVersion.checklist_id, ChecklistVersion.version, ChecklistVersion.content_hash).where(
-        *_active(industries)
+        *_active(principal, industries)
     )
     async with ctx.db.read() as session:
         rows = (await session.exec(statement)).all()
@@ -60,7 +65,7 @@ async def build_bundle(ctx: Context, principal: Principal) -> Bundle:
     industries = bundle_industries(principal)
     statement = (
         select(ChecklistVersion)
-        .where(*_active(industries))
+        .where(*_active(principal, industries))
         .order_by(
             col(ChecklistVersion.checklist_id),
             col(ChecklistVersion.major),

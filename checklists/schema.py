@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from core.vocabulary import HighRiskFlag, Industry, Scale
+from core.vocabulary import HighRiskFlag, Industry, Scale, Sector
 
 AnswerKind = Literal["pass_fail", "number", "text", "photo"]
 
@@ -75,10 +75,20 @@ class Section(_Strict):
 
 
 class AppliesTo(_Strict):
-    """Which enterprises a checklist applies to. Empty lists mean no restriction."""
+    """Which enterprises a checklist applies to. Empty lists mean no restriction.
+
+    ``sectors`` (工贸行业类别: 冶金, 有色 …) narrows an ``industrial_trade`` checklist to enterprises
+    of one of those sectors. Like every empty list it is omitted from the canonical form, so
+    versions published before the field existed keep their content hash.
+
+    ``enterprises`` (enterprise ids) names the one enterprise a checklist generated from its own
+    risk register belongs to (隐患排查清单, ``checklists.generated``); only that origin may set it.
+    """
 
     scales: list[Scale] = msgspec.field(default_factory=list)
     high_risk_flags: list[HighRiskFlag] = msgspec.field(default_factory=list)
+    sectors: list[Sector] = msgspec.field(default_factory=list)
+    enterprises: list[Annotated[str, msgspec.Meta(min_length=1, max_length=36)]] = msgspec.field(default_factory=list)
 
 
 class Source(_Strict):

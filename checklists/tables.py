@@ -2,6 +2,10 @@
 
 ``content`` holds the canonical JSON text exactly as hashed (``checklists.canonical``), so the
 stored hash can always be re-checked against it. Retiring a version only sets ``retired_at``.
+
+``owner_enterprise_id`` is set on the versions generated from one enterprise's risk register
+(``checklists.generated``, source ``register``): such a version is that enterprise's own, seen only by
+those who see the enterprise. Null for every department's and plugin's checklist.
 """
 
 from __future__ import annotations
@@ -32,10 +36,12 @@ class ChecklistVersion(SQLModel, table=True):
     industry: str = Field(sa_column=Column(String(32), nullable=False, index=True))
     content: str = Field(sa_column=Column(Text, nullable=False))
     content_hash: str = Field(sa_column=Column(String(64), nullable=False))
-    # "plugin" (shipped by the plugin named in ``plugin``) or "api" (published by a user).
+    # "plugin" (shipped by the plugin named in ``plugin``), "api" (published by a user) or "register"
+    # (generated from the risk register of ``owner_enterprise_id``).
     source: str = Field(max_length=16)
     plugin: str | None = Field(default=None, max_length=128)
     published_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     published_by: str | None = Field(default=None, max_length=36)
     retired_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     retired_by: str | None = Field(default=None, max_length=36)
+    owner_enterprise_id: str | None = Field(default=None, sa_column=Column(String(36), nullable=True, index=True))

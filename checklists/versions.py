@@ -8,7 +8,10 @@ Rules (a published version is pinned by tablets and submissions, so it can never
 * a new version must be greater than every published version of that id;
 * every version of one id has the same industry and the same origin (one plugin, or the API), so
   nobody can take over another industry's or a plugin's checklist by publishing a higher version;
-* retiring keeps the version readable but takes it out of bundles and new inspections.
+* retiring keeps the version readable but takes it out of bundles and new inspections;
+* ids under ``self_check.`` belong to the risk register (source ``register``, ``checklists.generated``):
+  nobody else may publish under them and the register publishes under no other. Such a version has
+  an owner enterprise and is seen only by whoever sees that enterprise (lists, reads, bundles, pulls).
 
 Every publish and retire is audited and appended to the change sequence tablets pull from.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlmodel import col, select
@@ -29,12 +33,15 @@ from checklists.tables import ChecklistVersion
 from core.access.permissions import require
 from core.access.scope import Principal
 from core.context import Context
-from core.errors import Conflict, Forbidden, not_found
+from core.enterprises.records import Enterprise
+from core.errors import Conflict, Forbidden, InvalidInput, not_found
 from core.storage.audit_log import Actor, append_audit
 from core.storage.changes import record_change
 
-Origin = Literal["api", "plugin"]
+Origin = Literal["api", "plugin", "register"]
 ENTITY = "checklist_version"
+# Ids of the check lists generated from an enterprise's risk register (隐患排查清单).
+REGISTER_ID_PREFIX = "self_check."
 
 
 def version_key(row: ChecklistVersion) -> tuple[int, int, int]:
@@ -58,7 +65,74 @@ def require_publisher(principal: Principal, industry: str) -> None:
 
 
 def _origin_label(row: ChecklistVersion) -> str:
+    if row.source == "register":
+        return "an enterprise's risk register"
     return f"plugin {row.plugin!r}" if row.source == "plugin" else "the API"
+
+
+def _origin_label_zh(row: ChecklistVersion) -> str:
+    if row.source == "register":
+        return "企业风险清单生成"
+    return f"插件 {row.plugin}" if row.source == "plugin" else "接口发布方"
+
+
+def _owned_by_another(checklist_id: str) -> Conflict:
+    return Conflict(
+        f"checklist ids under {REGISTER_ID_PREFIX} are generated from an enterprise's risk register; publish under an id of your own",
+        f"以 {REGISTER_ID_PREFIX} 开头的检查表编号由企业风险清单生成（{checklist_id}），请使用自己的检查表编号",
+        field="id",
+        code="checklist_owned",
+    )
+
+
+def _check_origin(checklist: Checklist, source: Origin, owner: str | None) -> None:
+    """The register publishes exactly its own ids, each for its one enterprise; nobody else
+    publishes under them or names enterprises in ``applies_to``."""
+    register_id = checklist.id.startswith(REGISTER_ID_PREFIX)
+    if source == "register":
+        if not register_id or owner is None or checklist.applies_to.enterprises != [owner]:
+            raise Conflict(
+                f"the risk register publishes only {REGISTER_ID_PREFIX}* ids applying to their owner enterprise (got {checklist.id})",
+                f"风险清单只能以 {REGISTER_ID_PREFIX} 开头的编号发布本企业的检查表（{checklist.id}）",
+                field="id",
+                code="checklist_owned",
+            )
+        return
+    if register_id:
+        raise _owned_by_another(checklist.id)
+    if checklist.applies_to.enterprises:
+        raise InvalidInput(
+            "applies_to.enterprises is set only on check lists generated from an enterprise's risk register",
+            "applies_to.enterprises 仅用于由企业风险清单生成的隐患排查清单",
+            field="applies_to.enterprises",
+        )
+
+
+async def _change_scope(session: AsyncSession, row: ChecklistVersion) -> dict[str, object]:
+    """What a pull's relevance test needs of a change to this version: its industry, or, for an
+    enterprise's own version, that enterprise's scope (``sync.pull.relevance.enterprise_scoped``)."""
+    if row.owner_enterprise_id is None:
+        return {"industries": [row.industry]}
+    enterprise = await session.get(Enterprise, row.owner_enterprise_id)
+    return {
+        "industries": list(enterprise.industries) if enterprise else [row.industry],
+        "region_code": enterprise.region_code if enterprise else None,
+        "enterprise_id": row.owner_enterprise_id,
+    }
+
+
+def owned_visible(principal: Principal):  # noqa: ANN201 - a SQLAlchemy condition
+    """SQL: versions owned by an enterprise the caller sees (``Principal.enterprise_conditions``)."""
+    visible = select(Enterprise.id).where(*principal.enterprise_conditions())
+    return col(ChecklistVersion.owner_enterprise_id).in_(visible)
+
+
+def visible_condition(principal: Principal, industries: list[str] | None):  # noqa: ANN201 - a SQLAlchemy condition
+    """SQL: a shared version of one of ``industries`` (None: any), or the caller's enterprises' own."""
+    shared = col(ChecklistVersion.owner_enterprise_id).is_(None)
+    if industries is not None:
+        shared = and_(shared, col(ChecklistVersion.industry).in_(industries))
+    return or_(shared, owned_visible(principal))
 
 
 async def publish_version(
@@ -68,16 +142,19 @@ async def publish_version(
     actor: Actor,
     source: Origin,
     plugin: str | None = None,
+    owner_enterprise_id: str | None = None,
 ) -> tuple[ChecklistVersion, bool]:
     """Store ``checklist`` (already validated) as a new version; ``(row, created)``.
 
     ``created`` is False when the identical version was already published. Raises ``Conflict``
     when the version exists with other content, is not greater than the latest, or the id
-    belongs to another industry or origin.
+    belongs to another industry or origin (``owner_enterprise_id``: the enterprise whose register
+    generated it, source ``register`` only).
     """
+    _check_origin(checklist, source, owner_enterprise_id)
     for attempt in (1, 2):
         try:
-            return await _publish_once(ctx, checklist, actor=actor, source=source, plugin=plugin)
+            return await _publish_once(ctx, checklist, actor=actor, source=source, plugin=plugin, owner=owner_enterprise_id)
         except IntegrityError:
             # A concurrent publish of the same id + version won the race (PostgreSQL); look again.
             if attempt == 2:
@@ -86,7 +163,7 @@ async def publish_version(
 
 
 async def _publish_once(
-    ctx: Context, checklist: Checklist, *, actor: Actor, source: Origin, plugin: str | None
+    ctx: Context, checklist: Checklist, *, actor: Actor, source: Origin, plugin: str | None, owner: str | None
 ) -> tuple[ChecklistVersion, bool]:
     digest = content_hash(checklist)
     key = f"{checklist.id}@{checklist.version}"
@@ -116,10 +193,10 @@ async def _publish_once(
                     field="industry",
                     code="industry_mismatch",
                 )
-            if (first.source, first.plugin) != (source, plugin if source == "plugin" else None):
+            if (first.source, first.plugin, first.owner_enterprise_id) != (source, plugin if source == "plugin" else None, owner):
                 raise Conflict(
                     f"checklist {checklist.id} is maintained by {_origin_label(first)}; publish under an id of your own",
-                    f"检查表 {checklist.id} 由{'插件 ' + str(first.plugin) if first.source == 'plugin' else '接口发布方'}维护，请使用自己的检查表编号",
+                    f"检查表 {checklist.id} 由{_origin_label_zh(first)}维护，请使用自己的检查表编号",
                     field="id",
                     code="checklist_owned",
                 )
@@ -149,6 +226,7 @@ async def _publish_once(
             plugin=plugin if source == "plugin" else None,
             published_at=now,
             published_by=actor.id,
+            owner_enterprise_id=owner,
         )
         session.add(row)
         await session.flush()
@@ -160,9 +238,9 @@ async def _publish_once(
             entity_id=key,
             at=now,
             after={"checklist_id": checklist.id, "version": checklist.version, "industry": checklist.industry,
-                   "content_hash": digest, "source": source, "plugin": row.plugin},
+                   "content_hash": digest, "source": source, "plugin": row.plugin, "owner_enterprise_id": owner},
         )
-        await record_change(session, entity=ENTITY, entity_id=key, at=now, industries=[checklist.industry])
+        await record_change(session, entity=ENTITY, entity_id=key, at=now, **await _change_scope(session, row))
         return row, True
 
 
@@ -180,16 +258,24 @@ async def _find_version(session: AsyncSession, checklist_id: str, version: str) 
     return row
 
 
-def _hide_outside_industries(principal: Principal, row: ChecklistVersion) -> ChecklistVersion:
-    """404 for a version of an industry outside the caller's (the rule ``list_versions`` applies)."""
-    if not principal.covers_industry(row.industry):
+async def _hide_outside_scope(session: AsyncSession, principal: Principal, row: ChecklistVersion) -> ChecklistVersion:
+    """404 for a version of an industry outside the caller's, or owned by an enterprise the caller
+    does not see (the rule ``list_versions`` applies)."""
+    if row.owner_enterprise_id is not None:
+        owner = await session.get(Enterprise, row.owner_enterprise_id)
+        visible = owner is not None and principal.sees_enterprise(owner)
+    else:
+        visible = principal.covers_industry(row.industry)
+    if not visible:
         raise not_found(f"checklist {row.checklist_id} version {row.version}", f"检查表 {row.checklist_id} 版本 {row.version} ")
     return row
 
 
 async def get_visible_version(ctx: Context, principal: Principal, checklist_id: str, version: str) -> ChecklistVersion:
-    """One version the caller may read: 404 when absent or of an industry outside the caller's."""
-    return _hide_outside_industries(principal, await get_version(ctx, checklist_id, version))
+    """One version the caller may read: 404 when absent, of an industry outside the caller's, or
+    owned by an enterprise outside the caller's scope."""
+    async with ctx.db.read() as session:
+        return await _hide_outside_scope(session, principal, await _find_version(session, checklist_id, version))
 
 
 async def get_version(ctx: Context, checklist_id: str, version: str) -> ChecklistVersion:
@@ -203,26 +289,49 @@ async def retire_version(ctx: Context, principal: Principal, checklist_id: str, 
     key = f"{checklist_id}@{version}"
     require(principal.role, "checklist.publish")  # before the lookup, so a role that may not retire learns nothing
     async with ctx.db.write() as session:
-        row = _hide_outside_industries(principal, await _find_version(session, checklist_id, version))
+        row = await _hide_outside_scope(session, principal, await _find_version(session, checklist_id, version))
         require_publisher(principal, row.industry)
-        if row.retired_at is not None:
-            return row
-        now = ctx.clock.now()
-        row.retired_at = now
-        row.retired_by = principal.user_id
-        session.add(row)
-        await append_audit(
-            session,
-            actor=principal.actor,
-            action="checklist.retire",
-            entity=ENTITY,
-            entity_id=key,
-            at=now,
-            before={"retired_at": None},
-            after={"retired_at": now.isoformat()},
-        )
-        await record_change(session, entity=ENTITY, entity_id=key, at=now, industries=[row.industry])
+        if row.source == "register":
+            raise Conflict(
+                f"{key} is generated from the enterprise's risk register: generate its check lists again instead",
+                f"{key} 由企业风险清单生成，请修改风险清单后重新生成隐患排查清单",
+                field="checklist_id",
+                code="checklist_owned",
+            )
+        return await _retire_row(session, ctx, row, principal.actor)
+
+
+async def retire_generated(ctx: Context, checklist_id: str, version: str, *, actor: Actor) -> ChecklistVersion:
+    """Retire a version the risk register generated (``checklists.generated``: superseded, or its
+    level and frequency have no controls left); retiring twice is harmless."""
+    async with ctx.db.write() as session:
+        row = await _find_version(session, checklist_id, version)
+        if row.source != "register":
+            raise _owned_by_another(checklist_id)
+        return await _retire_row(session, ctx, row, actor)
+
+
+async def _retire_row(session: AsyncSession, ctx: Context, row: ChecklistVersion, actor: Actor) -> ChecklistVersion:
+    """Set ``retired_at`` with its audit entry and change row (nothing when already retired)."""
+    if row.retired_at is not None:
         return row
+    key = f"{row.checklist_id}@{row.version}"
+    now = ctx.clock.now()
+    row.retired_at = now
+    row.retired_by = actor.id
+    session.add(row)
+    await append_audit(
+        session,
+        actor=actor,
+        action="checklist.retire",
+        entity=ENTITY,
+        entity_id=key,
+        at=now,
+        before={"retired_at": None},
+        after={"retired_at": now.isoformat()},
+    )
+    await record_change(session, entity=ENTITY, entity_id=key, at=now, **await _change_scope(session, row))
+    return row
 
 
 async def list_versions(
@@ -230,13 +339,15 @@ async def list_versions(
 ) -> list[ChecklistVersion]:
     """Versions visible to the caller, ordered by id then version (oldest first).
 
-    Admins and accounts without industries see every industry; others see their own.
+    Admins and accounts without industries see every industry; others see their own. A version
+    owned by an enterprise (generated from its risk register) is listed only to whoever sees that
+    enterprise.
     """
     statement = select(ChecklistVersion).options(defer(ChecklistVersion.content))  # type: ignore[arg-type]
     if industry is not None:
         statement = statement.where(col(ChecklistVersion.industry) == industry)
-    if not principal.is_admin and principal.industries:
-        statement = statement.where(col(ChecklistVersion.industry).in_(list(principal.industries)))
+    own_industries = None if principal.is_admin or not principal.industries else list(principal.industries)
+    statement = statement.where(visible_condition(principal, own_industries))
     if not include_retired:
         statement = statement.where(col(ChecklistVersion.retired_at).is_(None))
     statement = statement.order_by(

@@ -24,6 +24,8 @@ class VersionInfo(msgspec.Struct, kw_only=True):
     published_at: datetime
     retired_at: datetime | None
     active: bool
+    # The enterprise whose risk register generated this version (隐患排查清单); null for shared checklists.
+    owner_enterprise_id: str | None = None
 
 
 class VersionOut(VersionInfo, kw_only=True):
@@ -90,4 +92,5 @@ def _info_fields(row: ChecklistVersion) -> dict:
         published_at=row.published_at,
         retired_at=row.retired_at,
         active=row.retired_at is None,
+        owner_enterprise_id=row.owner_enterprise_id,
     )

@@ -74,6 +74,9 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     overdue_escalation_days: Annotated[int, msgspec.Meta(ge=0, le=365)] = 7
     deadline_reminder_days: Annotated[int, msgspec.Meta(ge=0, le=90)] = 3
     assignment_lookahead_days: Annotated[int, msgspec.Meta(ge=0, le=366)] = 31
+    # Shifts a day (班次): a 岗位级 check list checked 每班 needs this many self-checks each day
+    # (core/self_checks/); 1 for a day shift only, 3 for round-the-clock work in three shifts.
+    self_check_shifts: Annotated[int, msgspec.Meta(ge=1, le=6)] = 1
     scheduler_instance_lock: bool = True
     migrate_on_start: bool = True
     sqlite_busy_timeout_ms: Annotated[int, msgspec.Meta(ge=0, le=600_000)] = 10_000
@@ -94,12 +97,24 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     # The deployment's time zone (IANA name): calendar periods (月调度, 季通报, plan years), report
     # times and cron schedules are local to it (core/local_time.py).
     time_zone: str = "Asia/Shanghai"
+    # 安全码: the address QR codes carry (``https://anjian.example.gov.cn``; default: the address the
+    # request that printed the code came to), and a file replacing the code-colour rule
+    # (core/safety_codes/default_rule.yaml's shape; checked when the app is built, server.py).
+    public_url: str | None = None
+    safety_code_rule: str | None = None
+    public_rate_limit: Annotated[int, msgspec.Meta(ge=1)] = 120  # public 安全码 pages a client address may open per minute
+    # 双重预防 programme: deadlines and categories (core/dual_prevention/programme.yaml's shape).
+    dual_prevention_programme: str | None = None
 
     def __post_init__(self) -> None:
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"time_zone: unknown time zone {self.time_zone!r}, give an IANA name such as Asia/Shanghai") from exc
+        if self.public_url is not None:
+            self.public_url = self.public_url.rstrip("/")
+            if not re.match(r"^https?://[^/\s]+(/[^\s]*)?$", self.public_url):
+                raise ValueError(f"public_url: {self.public_url!r} is not an http(s) address such as https://anjian.example.gov.cn")
         self.log_level = self.log_level.upper()
         if self.log_level not in LOG_LEVELS:
             raise ValueError(f"log_level: {self.log_level!r} is none of {', '.join(LOG_LEVELS)}")

@@ -66,6 +66,32 @@ class EvaluationResult(msgspec.Struct, kw_only=True, frozen=True):
     details: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
+# Counts the host computes from its own records for the dual-prevention evaluation (双重预防), so a
+# standard's deduction rule can name one (``computed``) instead of asking the assessor:
+SystemFact = Literal[
+    "no_register",  # 1 when the enterprise has no active risk point (风险清单未建立)
+    "points_without_controls",  # active risk points without any control
+    "points_missing_level_control",  # points without a control at the level their colour requires
+    "no_four_colour_map",  # 1 when no risk point is placed on a plant plan (四色分布图未绘制)
+    "no_check_lists",  # 1 when no 隐患排查清单 was generated from the register
+    "controls_without_check_item",  # controls changed or added after the latest generated check list
+    "no_self_checks",  # 1 when no self-check was done in the past 12 months
+    "self_check_tasks_missed",  # self-check tasks of the past 12 months not done in their period
+    "hazards_late",  # hazards of the past 12 months not rectified by their deadline
+]
+SYSTEM_FACT_LABELS: dict[str, str] = {
+    "no_register": "系统记录：未建立风险清单",
+    "points_without_controls": "系统记录：未制定管控措施的风险点",
+    "points_missing_level_control": "系统记录：缺少对应层级管控措施的风险点",
+    "no_four_colour_map": "系统记录：风险点未标注在厂区平面图上（未绘制四色分布图）",
+    "no_check_lists": "系统记录：未由风险清单生成隐患排查清单",
+    "controls_without_check_item": "系统记录：最近一次生成排查清单后新增或修改的管控措施",
+    "no_self_checks": "系统记录：近12个月无自查记录",
+    "self_check_tasks_missed": "系统记录：近12个月未按期完成的自查任务",
+    "hazards_late": "系统记录：近12个月未按期整改的隐患",
+}
+
+
 class EnterpriseFacts(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
     """What the server's own records say about the enterprise being evaluated.
 
@@ -74,10 +100,12 @@ class EnterpriseFacts(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_
     is replaced), so the evaluator stays pure while the system's own data feeds it. The filled
     facts are stored with the input, so the stored input still names exactly what was scored.
     ``open_listed_major_hazards``: ids of the enterprise's open major hazards under listed
-    supervision (挂牌督办), sorted.
+    supervision (挂牌督办), sorted. ``system_counts``: every ``SystemFact`` counted from the risk
+    register, the self-check tasks and the hazards (None: not computed, e.g. an old stored input).
     """
 
     open_listed_major_hazards: list[str] = msgspec.field(default_factory=list)
+    system_counts: dict[SystemFact, int] | None = None
 
 
 class EvaluationInputError(ValueError):

@@ -26,7 +26,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "checklist.publish": frozenset({"admin", "department_admin"}),
     "plugin.read": frozenset({"admin", "department_admin"}),
     "evaluation.run": frozenset({"admin", "department_admin", "evaluator"}),
-    "evaluation.read": frozenset({"admin", "department_admin", "evaluator", "viewer", "inspector"}),
+    "evaluation.read": frozenset({"admin", "department_admin", "evaluator", "viewer", "inspector", "enterprise_user"}),
+    # 自评估: an enterprise scores itself against the standard for its scale (only enterprise standards).
+    "evaluation.self_assess": frozenset({"enterprise_user"}),
     "enterprise.set_risk_level": frozenset({"admin", "department_admin", "evaluator"}),
     "sync.push": frozenset({"admin", "inspector", "enterprise_user"}),
     "sync.pull": ALL_ROLES,
@@ -38,6 +40,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "random_draw.run": frozenset({"admin", "department_admin"}),
     "inspector_tie.write": frozenset({"admin", "department_admin"}),
     "report.read": _STAFF,
+    # 风险清单: the enterprise builds its own register; its supervisors may help and read it.
+    "risk_register.read": ALL_ROLES,
+    "risk_register.write": frozenset({"admin", "department_admin", "enterprise_user"}),
+    # 双重预防 progress and 评估报告: the enterprise submits, its 联络员 (an inspector) reviews.
+    "dual_prevention.read": frozenset({"admin", "department_admin", "inspector", "evaluator", "viewer", "enterprise_user"}),
+    "dual_prevention.report_submit": frozenset({"admin", "enterprise_user"}),
+    "dual_prevention.report_review": frozenset({"admin", "inspector"}),
     "report.rebuild": frozenset({"admin"}),
     "notification.read": ALL_ROLES,
     "job.run": frozenset({"admin"}),

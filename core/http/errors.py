@@ -38,8 +38,11 @@ def validation_handler(_: Request, exc: ValidationException) -> Response[dict[st
     for extra in exc.extra or []:
         if isinstance(extra, dict):
             message = str(extra.get("message") or message)
-            key = extra.get("key")
-            field = field_path_of(message) or (key if key not in (None, "data") else None)
+            key = extra.get("key") if extra.get("key") not in (None, "data") else None
+            named = field_path_of(message)
+            # Litestar splits "… missing required field `x` - at `$.a[0]`" into the message and
+            # key "a[0]"; the named field is relative to that key.
+            field = f"{key}.{named}" if key and named and not named.startswith(key) else named or key
             break
     field = field or field_path_of(detail)
     body = {"code": "validation_error", "message": message, "message_zh": f"请求数据不合法：{message}"}

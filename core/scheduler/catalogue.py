@@ -20,6 +20,7 @@ from core.local_time import LOCAL_TZ
 from core.plans.jobs import plan_assignments
 from core.reports.jobs import monthly_dispatch, previous_month, previous_quarter, quarterly_bulletin
 from core.reports.rebuild import rebuild_monthly_dispatch, rebuild_quarterly_bulletin
+from core.self_checks.jobs import self_check_tasks
 
 
 def hour_period(now: datetime) -> str:
@@ -52,6 +53,7 @@ JOBS: dict[str, JobSpec] = {
         JobSpec("monthly_dispatch", "上月月调度报表 (monthly dispatch summary of last month)", monthly_dispatch, lambda now: previous_month(now)[0], {"day": 1, "hour": 1, "minute": 0}, rebuild_monthly_dispatch),
         JobSpec("quarterly_bulletin", "上季度季通报 (quarterly bulletin of last quarter)", quarterly_bulletin, lambda now: previous_quarter(now)[0], {"month": "1,4,7,10", "day": 1, "hour": 2, "minute": 0}, rebuild_quarterly_bulletin),
         JobSpec("plan_assignments", "按年度计划生成即将开始的检查任务 (plan assignments for the coming period)", plan_assignments, day_period, {"hour": 0, "minute": 30}),
+        JobSpec("self_check_tasks", "生成本期企业自查任务，标记已完成和未按期完成的任务 (plan self-check tasks, mark done and missed)", self_check_tasks, hour_period, {"minute": 10}),
         JobSpec("audit_anchor", "用服务器密钥签署审计链当前链头 (sign the audit chain's head with the server secret)", anchor_job, hour_period, {"minute": 55}),
     )
 }

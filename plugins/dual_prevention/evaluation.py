@@ -13,7 +13,7 @@ from typing import Annotated
 
 import msgspec
 
-from plugins.evaluator import Deduction, EnterpriseFacts, EvaluationInputError, EvaluationResult, Veto, fmt, round2
+from plugins.evaluator import SYSTEM_FACT_LABELS, Deduction, EnterpriseFacts, EvaluationInputError, EvaluationResult, Veto, fmt, round2
 
 from .standard import Standard
 
@@ -85,10 +85,14 @@ class DualPreventionEvaluator:
         na_items: list[str] = []
         per_element: dict[str, dict[str, float]] = {}
         per_item: dict[str, dict[str, object]] = {}
+        counts = input.enterprise_facts.system_counts if input.enterprise_facts is not None else None
         for element in std.elements:
             el = per_element.setdefault(element.code, {"earned": 0.0, "applicable": 0.0})
             for item in element.items:
                 finding = input.items.get(item.code)
+                computed = {rule.code: rule for rule in item.rules if rule.computed} if counts is not None else {}
+                if finding is None and computed and len(computed) == len(item.rules):
+                    finding = ItemFinding(finding="由系统数据评定")  # nothing is left for the assessor to say
                 if finding is None:
                     raise EvaluationInputError(
                         _item_field(item.code),
@@ -116,10 +120,19 @@ class DualPreventionEvaluator:
                             f"item {item.code} has no deduction rule {found.rule!r}",
                             f"评估要点 {item.code} 没有扣分规则 {found.rule}",
                         )
+                    if rule.code in computed:
+                        continue  # the system's count decides this rule, not the assessor's
                     times = 1 if rule.per == "once" else found.count
                     lost += rule.points * times
                     reason = rule.text + (f" ×{times}" if times > 1 else "")
                     reasons.append(reason + (f"（{found.note}）" if found.note else ""))
+                for rule in computed.values():
+                    count = counts.get(rule.computed, 0) if counts else 0  # type: ignore[union-attr, arg-type]
+                    if count > 0:
+                        times = 1 if rule.per == "once" else count
+                        lost += rule.points * times
+                        label = SYSTEM_FACT_LABELS[rule.computed]  # type: ignore[index]
+                        reasons.append(rule.text + (f" ×{times}" if times > 1 else "") + f"（{label}" + (f" {count} 项）" if rule.per == "each" else "）"))
                 capped = min(lost, item.points)
                 earned += item.points - capped
                 applicable += item.points
@@ -130,6 +143,7 @@ class DualPreventionEvaluator:
                     "points": item.points,
                     "earned": item.points - capped,
                     "finding": finding.finding,
+                    "computed_rules": sorted(computed),
                 }
                 if capped:
                     reason = "；".join(reasons)

@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 import msgspec
 import yaml
 
+from plugins.evaluator import SystemFact
+
 STANDARDS_DIR = Path(__file__).with_name("standards")
 
 Code = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
@@ -21,12 +23,17 @@ class _Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, frozen=T
 
 
 class DeductionRule(_Strict):
-    """扣分规则: ``each`` deducts ``points`` per occurrence, ``once`` at most once."""
+    """扣分规则: ``each`` deducts ``points`` per occurrence, ``once`` at most once.
+
+    ``computed`` names the host-counted fact (``plugins.evaluator.SystemFact``) that decides the
+    rule: when the host supplies its counts, the rule applies that many times (once rules: when
+    it is above zero) whatever the assessor recorded for it."""
 
     code: Code
     text: str
     points: Points
     per: Literal["each", "once"] = "each"
+    computed: SystemFact | None = None
 
 
 class StandardItem(_Strict):

@@ -16,6 +16,7 @@ import msgspec
 from sqlmodel import col, select
 
 from core.context import Context
+from core.dual_prevention.system_counts import system_counts
 from core.hazards.records import Hazard
 from plugins.evaluator import EnterpriseFacts
 
@@ -28,8 +29,10 @@ def wants_facts(evaluator: Any) -> bool:
 
 
 async def enterprise_facts(ctx: Context, enterprise_id: str) -> EnterpriseFacts:
-    """The enterprise's open major hazards under listed supervision (挂牌督办), ids sorted."""
+    """The enterprise's open major hazards under listed supervision (挂牌督办), ids sorted, and the
+    counts of its register, check lists, self-checks and hazards (``SystemFact``)."""
     async with ctx.db.read() as session:
+        counts = await system_counts(session, enterprise_id, ctx.clock.now())
         ids = (
             await session.exec(
                 select(Hazard.id).where(
@@ -40,12 +43,12 @@ async def enterprise_facts(ctx: Context, enterprise_id: str) -> EnterpriseFacts:
                 )
             )
         ).all()
-    return EnterpriseFacts(open_listed_major_hazards=sorted(ids))
+    return EnterpriseFacts(open_listed_major_hazards=sorted(ids), system_counts=counts)  # type: ignore[arg-type]
 
 
 def with_facts(data: dict[str, Any], facts: EnterpriseFacts) -> dict[str, Any]:
     """``data`` with ``enterprise_facts`` set to ``facts`` (left out when they state nothing)."""
     out = {key: value for key, value in data.items() if key != FACTS_FIELD}
-    if facts.open_listed_major_hazards:
-        out[FACTS_FIELD] = msgspec.to_builtins(facts)
+    if facts.open_listed_major_hazards or facts.system_counts is not None:
+        out[FACTS_FIELD] = msgspec.to_builtins(facts, order="sorted")
     return out

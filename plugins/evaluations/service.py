@@ -23,7 +23,7 @@ from core.context import Context
 from core.enterprises.records import Enterprise
 from core.enterprises.service import update_in_session
 from core.enterprises.wire import EnterpriseOut, EnterprisePatch
-from core.errors import AppError, Conflict, InvalidInput, not_found
+from core.errors import AppError, Conflict, Forbidden, InvalidInput, not_found
 from core.evaluations.records import Evaluation
 from core.storage.audit_log import Actor, append_audit
 from core.wire import Page, to_out
@@ -250,8 +250,16 @@ async def run_evaluation(ctx: Context, registry: PluginRegistry, principal: Prin
     403 for roles that may not run evaluations; 404 for an unknown evaluator or an enterprise
     absent or out of scope; 400 naming ``input.<path>`` for input the evaluator cannot score.
     """
-    require(principal.role, "evaluation.run")
+    if principal.role == "enterprise_user":
+        require(principal.role, "evaluation.self_assess")
+    else:
+        require(principal.role, "evaluation.run")
     evaluator = find_evaluator(registry, data.evaluator)
+    if principal.role == "enterprise_user" and getattr(evaluator, "scale", None) is None:
+        raise Forbidden(
+            f"an enterprise assesses itself only against an evaluation standard for enterprises, not {data.evaluator}",
+            "企业用户只能使用企业评估标准进行自评估", field="evaluator",
+        )
     async with ctx.db.read() as session:
         await _visible_enterprise(session, principal, data.enterprise_id)
     prepared = await prepare(ctx, evaluator, data.input, enterprise_id=data.enterprise_id)

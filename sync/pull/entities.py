@@ -66,6 +66,10 @@ async def _hazards(session: AsyncSession, principal: Principal, ids: list[str], 
 
 
 def _checklist_relevant(principal: Principal, row: Change) -> bool:
+    # An enterprise's own check list (generated from its risk register) carries its enterprise's
+    # scope in the change row (``checklists.versions``): it reaches whoever sees that enterprise.
+    if row.enterprise_id is not None:
+        return enterprise_scoped(principal, row)
     industries = set(bundle_industries(principal))
     return bool(industries & set(row.industries or []))
 
@@ -78,9 +82,16 @@ async def _checklist_versions(session: AsyncSession, principal: Principal, ids: 
     if not checklist_ids:
         return out
     rows = (await session.exec(select(ChecklistVersion).where(col(ChecklistVersion.checklist_id).in_(checklist_ids)))).all()
+    owner_ids = sorted({row.owner_enterprise_id for row in rows if row.owner_enterprise_id})
+    owners = {e.id: e for e in (await session.exec(select(Enterprise).where(col(Enterprise.id).in_(owner_ids)))).all()} if owner_ids else {}
     for row in rows:
         key = f"{row.checklist_id}@{row.version}"
-        if key in out and row.retired_at is None and row.industry in industries:
+        if row.owner_enterprise_id is not None:
+            owner = owners.get(row.owner_enterprise_id)
+            visible = owner is not None and owner.active and principal.sees_enterprise(owner)
+        else:
+            visible = row.industry in industries
+        if key in out and row.retired_at is None and visible:
             out[key] = {
                 "checklist_id": row.checklist_id, "version": row.version, "title": row.title, "industry": row.industry,
                 "content_hash": row.content_hash, "published_at": row.published_at.isoformat(), "content": msgspec.json.decode(row.content),

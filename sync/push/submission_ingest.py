@@ -19,6 +19,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from checklists.schema import Item
+from checklists.versions import REGISTER_ID_PREFIX
 from core.access.scope import Principal
 from core.context import Context
 from core.enterprises.records import Enterprise
@@ -28,6 +29,7 @@ from core.hazards.rules import step_for
 from core.hazards.service import stage_new_hazard
 from core.hazards.wire import HazardIn
 from core.inspections.records import INSPECTING_ROLES, stage_inspection
+from core.self_checks.service import stage_self_check
 from core.storage.write_set import WriteSet
 from core.vocabulary import INDUSTRY_LABELS
 from sync.push.co_inspectors import check_co_inspectors
@@ -129,6 +131,19 @@ async def _load_context(
         problems.append(_bad("enterprise_id", "enterprise_not_found", "enterprise not found or outside your jurisdiction", "企业不存在或不在您的管辖范围内"))
         enterprise = None
     pinned = await find_pinned(session, record.checklist_id, record.checklist_version, pinned_memo)
+    owners = pinned.checklist.applies_to.enterprises if pinned is not None else []
+    if owners and record.enterprise_id not in owners:
+        # An enterprise's own check list (generated from its risk register): for that enterprise only.
+        # To whoever does not see its owner it does not exist, so it is answered as unpublished.
+        owner = await session.get(Enterprise, owners[0])
+        if owner is not None and principal.sees_enterprise(owner):
+            problems.append(_bad(
+                "checklist_id", "checklist_enterprise_mismatch",
+                f"checklist {record.checklist_id} is the own check list of another enterprise",
+                f"检查表 {record.checklist_id} 是其他企业的隐患排查清单，不能用于该企业",
+            ))
+            return enterprise, None
+        pinned = None
     if pinned is None:
         problems.append(_bad(
             "checklist_version", "unknown_checklist_version",
@@ -275,6 +290,12 @@ async def accept_submission(
         "content_hash": digest,
     }  # in the table's column order: PostgreSQL's one-statement insert applies only then (core.storage.row_binding)
     writes.insert(Submission, row)
+    if principal.role == "enterprise_user" and record.replaces is None and record.checklist_id.startswith(REGISTER_ID_PREFIX):
+        # A self-check on the enterprise's generated check list: it may fulfil a self-check task.
+        await stage_self_check(
+            session, writes, submission_id=record.id, enterprise_id=enterprise.id, checklist_id=record.checklist_id,
+            checklist_version=record.checklist_version, finished_at=record.finished_at, received_at=now, failed_items=len(failed),
+        )
     after = {"enterprise_id": enterprise.id, "checklist": f"{record.checklist_id}@{record.checklist_version}", "failed_items": failed, "hazard_ids": hazard_ids, "replaces": record.replaces}
     if record.co_inspectors:
         after["co_inspectors"] = list(record.co_inspectors)

@@ -32,6 +32,11 @@ MIGRATION_CHAIN = [
     ("0015_documents", "0014_enforcement_card"),
     ("0016_penalty_case", "0015_documents"),
     ("0017_hazard_scope_indexes", "0016_penalty_case"),
+    ("0018_enterprise_dual_prevention", "0017_hazard_scope_indexes"),
+    ("0019_risk_register", "0018_enterprise_dual_prevention"),
+    ("0020_safety_code_plant_plan", "0019_risk_register"),
+    ("0021_checklist_owner_self_check", "0020_safety_code_plant_plan"),
+    ("0022_evaluation_report", "0021_checklist_owner_self_check"),
 ]
 
 

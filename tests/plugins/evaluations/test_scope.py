@@ -11,7 +11,7 @@ from tests.plugins.evaluations.conftest import EFFICIENCY_FAIR, LEC_HIGH, evalua
 
 ROLES = ("admin", "department_admin", "evaluator", "inspector", "viewer", "enterprise_user")
 RUNS = {"admin", "department_admin", "evaluator"}
-READS = RUNS | {"inspector", "viewer"}
+READS = RUNS | {"inspector", "viewer", "enterprise_user"}  # an enterprise reads its own (自评估)
 SETS_RISK = {"admin", "department_admin", "evaluator"}
 
 

@@ -9,7 +9,7 @@ function newer(a, b) {
   return false;
 }
 
-/** The latest pulled version of each checklist that fits the enterprise (industry, scale, flags). */
+/** The latest pulled version of each checklist that fits the enterprise (industry, scale, flags, sectors, own lists). */
 export function applicableChecklists(versions, enterprise) {
   const latest = new Map();
   for (const v of versions) {
@@ -20,6 +20,12 @@ export function applicableChecklists(versions, enterprise) {
     if (scales.length && !scales.includes(enterprise.scale)) continue;
     const flags = c.applies_to?.high_risk_flags || [];
     if (flags.length && !flags.some((f) => (enterprise.high_risk_flags || []).includes(f))) continue;
+    // 工贸行业类别 (冶金, 有色 …): a sector checklist fits only an enterprise of one of its sectors.
+    const sectors = c.applies_to?.sectors || [];
+    if (sectors.length && !sectors.some((s) => (enterprise.sectors || []).includes(s))) continue;
+    // 隐患排查清单 generated from an enterprise's own risk register: offered for that enterprise only.
+    const owners = c.applies_to?.enterprises || [];
+    if (owners.length && !owners.includes(enterprise.id)) continue;
     const known = latest.get(v.checklist_id);
     if (!known || newer(v.version, known.version)) latest.set(v.checklist_id, v);
   }
