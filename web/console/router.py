@@ -26,6 +26,9 @@ from web.console.pages import (
     auth,
     checklists,
     documents,
+    dual_prevention,
+    dual_prevention_checks,
+    dual_prevention_reports,
     enterprises,
     evaluations,
     files,
@@ -33,6 +36,8 @@ from web.console.pages import (
     inspections,
     plans,
     reports,
+    risk_register,
+    risk_register_points,
     system,
     workbench,
 )
@@ -57,6 +62,8 @@ def console_router() -> Router:
         route_handlers=[
             *auth.ROUTES, *workbench.ROUTES, *enterprises.ROUTES, *hazards.ROUTES, *inspections.ROUTES, *files.ROUTES,
             *plans.ROUTES, *documents.ROUTES, *checklists.ROUTES, *evaluations.ROUTES, *reports.ROUTES, *system.ROUTES,
+            *risk_register.ROUTES, *risk_register_points.ROUTES,
+            *dual_prevention.ROUTES, *dual_prevention_checks.ROUTES, *dual_prevention_reports.ROUTES,
         ],
         dependencies={"principal": Provide(provide_console_principal)},
         exception_handlers=EXCEPTION_HANDLERS,

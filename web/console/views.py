@@ -1,8 +1,8 @@
 """Answering a console page: the template with what every page shows (who is signed in, the
 navigation their role has, the CSRF token for its forms).
 
-Navigation shows only what the role can open: an enterprise user has their own enterprise and its
-hazards; office roles the workbench, enterprises, hazards, the 挂牌督办 list, and each further area
+Navigation shows only what the role can open: an enterprise user has their own enterprise, its
+hazards, its 风险清单, its 安全码, its 自查任务 and its 评估报告; office roles the workbench, enterprises, hazards, the 挂牌督办 list, and each further area
 whose first page their role's permission opens (the page checks the same permission again).
 """
 
@@ -33,6 +33,12 @@ def nav_for(principal: Principal) -> list[NavItem]:
         if principal.enterprise_id:
             items.append(NavItem(f"/enterprises/{principal.enterprise_id}", "本企业档案", "enterprises"))
         items.append(NavItem("/hazards?open=1", "本企业隐患", "hazards"))
+        if principal.enterprise_id and allowed(principal.role, "risk_register.read"):
+            items.append(NavItem(f"/enterprises/{principal.enterprise_id}/risk-register", "风险清单", "risk_register"))
+            items.append(NavItem(f"/enterprises/{principal.enterprise_id}/safety-code", "安全码", "safety_code"))
+            items.append(NavItem(f"/enterprises/{principal.enterprise_id}/self-checks", "自查任务", "self_checks"))
+        if allowed(principal.role, "dual_prevention.read"):
+            items.append(NavItem("/dual-prevention/reports", "评估报告", "dp_reports"))
         return items
     items += [
         NavItem("/enterprises", "企业", "enterprises"),
@@ -53,6 +59,7 @@ _AREAS = (
     ("/documents", "文书", "documents", "document.read"),
     ("/checklists", "检查表", "checklists", "plugin.read"),
     ("/evaluations", "评估", "evaluations", "evaluation.read"),
+    ("/dual-prevention", "双重预防", "dual_prevention", "dual_prevention.read"),
     ("/reports", "报表", "reports", "report.read"),
     ("/system", "系统", "system", "user.manage"),
 )

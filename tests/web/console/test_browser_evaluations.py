@@ -54,9 +54,10 @@ def test_an_evaluator_runs_the_small_micro_standard_and_reads_the_explanation(br
     page.wait_for_url("**/evaluations/*?done=run")
 
     main = page.inner_text("main")
-    # 500 − 30 (E5.4 not applicable) = 470 applicable; −10 (E1.2) −20 (E6.3) → 440 / 470 × 100 = 93.62 → 标杆
-    assert "评估已完成，结果已保存" in main and "93.62" in main and "标杆" in main
-    assert "实际得分 = 440 / 470 × 100 = 93.62" in main
+    # 500 − 30 (E5.4 not applicable) = 470 applicable; −10 (E1.2) −20 (E6.3), and the rules the
+    # records decide for a firm without a register (E5.1 60, E5.2 40, E6.1 30, E6.2 20) → 290 / 470 × 100 = 61.7 → 合格
+    assert "评估已完成，结果已保存" in main and "61.7" in main and "合格" in main
+    assert "实际得分 = 290 / 470 × 100 = 61.7" in main
     row = page.locator("tr[data-item='E1.2']").inner_text()
     assert "−10" in row and "×2" in row and "抽查两个岗位未明确排查职责" in row
     assert "不适用" in page.locator("tr[data-item='E5.4']").inner_text()

@@ -28,10 +28,12 @@ from tests.reliability.world import ROLES, Side, World, build_world
 from tests.web.console import (
     matrix_checklists,
     matrix_documents,
+    matrix_dual_prevention,
     matrix_enterprises,
     matrix_evaluations,
     matrix_plans,
     matrix_reports,
+    matrix_risk_register,
     matrix_system,
 )
 from tests.web.console.conftest import ConsoleUser, sign_in
@@ -80,7 +82,8 @@ ENTRIES = [
     ConsoleEntry("GET", "/static/{file_path:path}", ALL, NA, get("/static/console.css")),
     ConsoleEntry("GET", "/design/{file_path:path}", ALL, NA, get("/design/anjian.css")),
     *matrix_enterprises.ENTRIES, *matrix_plans.ENTRIES, *matrix_documents.ENTRIES, *matrix_checklists.ENTRIES,
-    *matrix_evaluations.ENTRIES, *matrix_reports.ENTRIES, *matrix_system.ENTRIES,
+    *matrix_evaluations.ENTRIES, *matrix_reports.ENTRIES, *matrix_system.ENTRIES, *matrix_risk_register.ENTRIES,
+    *matrix_dual_prevention.ENTRIES,
 ]
 
 

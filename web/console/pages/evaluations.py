@@ -4,7 +4,8 @@ enterprise's risk level from one, and batch re-evaluation by cursor.
 Every page is a view over the evaluation plugin's services, the ones ``plugins/evaluations/api.py``
 calls: ``list_evaluations``, ``list_evaluators``, ``evaluator_standard``, ``run_evaluation`` (the
 scale check, references, facts, audit), ``get_evaluation``, ``set_risk_level``; the batch is
-``plugins.evaluations.batch.rescore_chunk`` over the user's own scope. An evaluator with a standard
+``plugins.evaluations.batch.rescore_chunk`` over the user's own scope; an enterprise user's 自评估 is
+run here too (``dual_prevention_self_assess``: its own enterprise, its scale's standard). An evaluator with a standard
 (双重预防 大中型 / 小微型) is answered item by item; the others by their input's number fields, or
 their input as JSON. A refused input is shown beside the item or field it names, nothing stored.
 """
@@ -45,6 +46,7 @@ from plugins.evaluations.wire import EvaluationIn, EvaluationOut, RiskLevelIn, S
 from plugins.evaluator import fmt
 from plugins.registry import PluginRegistry
 from web.console import forms
+from web.console.pages.dual_prevention_self_assess import of_scale, offered
 from web.console.views import render
 
 PAGE_SIZE = 20
@@ -202,9 +204,10 @@ def error_place(error: AppError | None) -> str | None:
 
 async def _new_view(request: Request, ctx: Context, state: State, principal: Principal, enterprise_id: str, evaluator_id: str, q: str, *,
                     status_code: int = 200, error: AppError | None = None, values: dict[str, str] | None = None) -> Template:
-    require(principal.role, "evaluation.run")
     registry = registry_of(state)
-    evaluators = list_evaluators(registry, principal)
+    evaluators = offered(registry, principal, evaluator_id)
+    if principal.role == "enterprise_user":
+        enterprise_id = enterprise_id or principal.enterprise_id or ""
     context: dict[str, Any] = {"evaluators": evaluators, "enterprise": None, "evaluator": None, "standard": None, "fields": [], "refusal": None,
                                "matches": None, "q": q, "error": error, "place": error_place(error), "values": values or {}}
     if enterprise_id:
@@ -213,9 +216,12 @@ async def _new_view(request: Request, ctx: Context, state: State, principal: Pri
         if len(q) > 100:
             raise InvalidInput("q: at most 100 characters", "搜索词最多100个字", field="q")
         context["matches"] = await list_enterprises(ctx, principal, EnterpriseFilter(q=q or None, active=True), 1, 10)
+    if principal.role == "enterprise_user" and context["enterprise"] is not None:  # its own scale's standard, opened when it is the only one
+        evaluators = context["evaluators"] = of_scale(registry, evaluators, context["enterprise"].scale)
+        evaluator_id = evaluator_id or (evaluators[0].id if len(evaluators) == 1 else "")
     if evaluator_id:
         evaluator = find_evaluator(registry, evaluator_id)
-        context["evaluator"] = next(e for e in evaluators if e.id == evaluator.id)
+        context["evaluator"] = next(e for e in list_evaluators(registry, principal) if e.id == evaluator.id)
         context["schema_json"] = json.dumps(context["evaluator"].input_schema, ensure_ascii=False, indent=2)
         if getattr(evaluator, "standard", None) is not None:
             context["standard"] = evaluator_standard(registry, principal, evaluator.id)
@@ -242,11 +248,12 @@ async def new_evaluation_page(
 @post("/evaluations", name="console_evaluation_run")
 async def run_evaluation_form(request: Request, ctx: Context, state: State, principal: Principal) -> Response[Any]:
     """Run the evaluator through the API's service; a refused input comes back beside its item (400)."""
-    require(principal.role, "evaluation.run")
-    form = await request.form()
-    enterprise_id = _uuid_or_404(forms.text(form, "enterprise_id"), "enterprise", "企业")
-    evaluator_id = forms.text(form, "evaluator_id")
     registry = registry_of(state)
+    offered(registry, principal)  # 403 before the form is read
+    form = await request.form()
+    evaluator_id = forms.text(form, "evaluator_id")
+    offered(registry, principal, evaluator_id)
+    enterprise_id = _uuid_or_404(forms.text(form, "enterprise_id"), "enterprise", "企业")
     evaluator = find_evaluator(registry, evaluator_id)
     await get_enterprise(ctx, principal, enterprise_id)  # 404 out of scope before anything is read
     values = {key: forms.text(form, key) for key in form if key != "_csrf"}
