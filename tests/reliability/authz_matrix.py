@@ -80,6 +80,9 @@ class Entry:
     out_of_scope: Answers | None
     build: Builder = no_params
     note: str = ""
+    # A page meant for anyone holding its link (the public 安全码 page): it shows the enterprise's
+    # public facts to every caller, so the out-of-scope markers are not checked on it.
+    public: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
@@ -247,12 +250,14 @@ ENTRIES: list[Entry] = [
     Entry("POST", "/api/v1/checklists/{checklist_id:str}/versions/{version:str}/retire", ADMINS, answers(403, admin=OK, department_admin=404), checklist_version),
     # plugins
     Entry("GET", "/api/v1/plugins", ADMINS, NA),
-    # evaluations (评估): run = admin, department admin, evaluator; read adds inspector and viewer
-    Entry("GET", "/api/v1/evaluators", answers(OK, enterprise_user=403), NA),
-    Entry("GET", "/api/v1/evaluators/{evaluator_id:str}/standard", answers(OK, enterprise_user=403), NA, dual_prevention_standard),
+    # evaluations (评估): run = admin, department admin, evaluator (an enterprise user only its own
+    # 自评估 against an enterprise standard: risk.matrix is 403); read adds inspector, viewer and the
+    # enterprise's own user
+    Entry("GET", "/api/v1/evaluators", ALL, NA),
+    Entry("GET", "/api/v1/evaluators/{evaluator_id:str}/standard", ALL, NA, dual_prevention_standard),
     Entry("POST", "/api/v1/evaluations", EVALUATORS, answers(403, admin=OK, department_admin=404, evaluator=404), new_evaluation),
-    Entry("GET", "/api/v1/evaluations", answers(OK, enterprise_user=403), NA, note="lists only evaluations of enterprises in scope"),
-    Entry("GET", "/api/v1/evaluations/{evaluation_id:str}", answers(OK, enterprise_user=403), answers(404, admin=OK, enterprise_user=403), evaluation_id),
+    Entry("GET", "/api/v1/evaluations", ALL, NA, note="lists only evaluations of enterprises in scope"),
+    Entry("GET", "/api/v1/evaluations/{evaluation_id:str}", ALL, answers(404, admin=OK), evaluation_id),
     Entry("POST", "/api/v1/enterprises/{enterprise_id:str}/risk-level", EVALUATORS, answers(403, admin=OK, department_admin=404, evaluator=404),
           risk_level_from_evaluation),
 ]
@@ -445,3 +450,8 @@ ENTRIES += DOCUMENT_ENTRIES
 from tests.reliability.authz_penalties import PENALTY_ENTRIES  # noqa: E402
 
 ENTRIES += PENALTY_ENTRIES
+
+# 双重预防 (issue 23): register, printables, safety codes, check lists, self-checks, reports.
+from tests.reliability.authz_dual_prevention import DUAL_PREVENTION_ENTRIES  # noqa: E402
+
+ENTRIES += DUAL_PREVENTION_ENTRIES
