@@ -231,7 +231,7 @@ def migrate() -> None:
     click.echo(f"database is up to date ({added} regions added)")
 
 
-core_cli.register(cli, build_context)
+core_cli.register(cli, build_context, lambda s: RegistryRiskAssessor(load_plugins(disabled=s.plugins_disabled, strict=s.plugins_strict)))
 cli.add_command(checklist_cli)
 cli.add_command(plugins_cli)
 cli.add_command(

@@ -72,8 +72,9 @@ def run_with_context(build_context: Callable[..., Context], work: Callable[[Cont
         raise click.ClickException(f"输入不合法 invalid input: {exc}") from exc
 
 
-def register(cli: click.Group, build_context: Callable[..., Context]) -> None:
-    """Attach the core commands to the main group."""
+def register(cli: click.Group, build_context: Callable[..., Context], risk_assessor: Callable[[Any], Any] | None = None) -> None:
+    """Attach the core commands to the main group; ``risk_assessor(settings)`` gives the demo the
+    plugins' LEC/LS evaluators (core does not import plugins)."""
     register_regions(cli, build_context, run_with_context)  # anjian regions import
     register_reports(cli, build_context, run_with_context)  # anjian reports rebuild
     register_backup(cli)  # anjian backup, anjian restore
@@ -111,8 +112,11 @@ def register(cli: click.Group, build_context: Callable[..., Context]) -> None:
     @click.option("--enterprises", default=240, show_default=True, help="How many demo enterprises.")
     def demo(enterprises: int) -> None:
         """Fill the database with a realistic demo county and one user of each role."""
-        result = run_with_context(build_context, lambda ctx: build_demo(ctx, enterprises=enterprises))
-        click.echo(f"demo: 广汉市 (510681), {result.grids} grids, {result.enterprises} new enterprises")
+        def fill(ctx: Context) -> Any:
+            return build_demo(ctx, enterprises=enterprises, assessor=risk_assessor(ctx.settings) if risk_assessor else None)
+
+        result = run_with_context(build_context, fill)
+        click.echo(f"demo: 广汉市 (510681), {result.grids} grids, {result.enterprises} new enterprises, {result.registers} new risk registers")
         for username, role, password in result.credentials:
             click.echo(f"  user {username:<14} role {role:<17} password {password}")
         if result.skipped_users:

@@ -24,6 +24,8 @@ from core.enterprises.service import create_in_session
 from core.enterprises.uscc import ALPHABET, make_uscc
 from core.enterprises.wire import EnterpriseIn
 from core.regions.records import Grid, read_shipped_csv
+from core.risk_register.demo import build_demo_registers
+from core.risk_register.grading import RiskAssessor
 from core.storage.audit_log import SYSTEM, append_audit
 
 DEMO_COUNTY = "510681"
@@ -73,6 +75,7 @@ class DemoResult:
     grids: int
     credentials: list[tuple[str, str, str]]
     skipped_users: list[str]
+    registers: int = 0  # 工贸 enterprises given a demo risk register (needs the plugins' assessor)
 
 
 def _trade_facts(seed: int, index: int, suffix: str, scale: str, flags: list[str]) -> dict[str, Any]:
@@ -137,8 +140,9 @@ async def _ensure_grids(ctx: Context) -> list[Grid]:
     return sorted(existing.values(), key=lambda g: g.code)
 
 
-async def build_demo(ctx: Context, *, enterprises: int = DEMO_ENTERPRISES, seed: int = 2026) -> DemoResult:
-    """Fill the database with the demo (idempotent: existing records and users are kept)."""
+async def build_demo(ctx: Context, *, enterprises: int = DEMO_ENTERPRISES, seed: int = 2026, assessor: RiskAssessor | None = None) -> DemoResult:
+    """Fill the database with the demo (idempotent: existing records and users are kept); with an
+    ``assessor`` (the plugins' LEC/LS, handed in by the CLI) a few 工贸 enterprises get a register."""
     await prepare_database(ctx.db)
     grids = await _ensure_grids(ctx)
     rng = random.Random(seed)
@@ -165,4 +169,9 @@ async def build_demo(ctx: Context, *, enterprises: int = DEMO_ENTERPRISES, seed:
             UserIn(username=username, password=password, role=role, region_code=region, industries=industries, enterprise_id=first.id if role == "enterprise_user" and first else None, display_name=f"演示{role}"),
         )
         credentials.append((username, role, password))
-    return DemoResult(enterprises=created, grids=len(grids), credentials=credentials, skipped_users=skipped)
+    registers = 0
+    if assessor is not None:
+        async with ctx.db.read() as session:
+            inspector = (await session.exec(select(User.id).where(User.username == "inspector"))).first()
+        registers = await build_demo_registers(ctx, assessor, _SYSTEM_ADMIN, inspector)
+    return DemoResult(enterprises=created, grids=len(grids), credentials=credentials, skipped_users=skipped, registers=registers)

@@ -61,17 +61,22 @@ async def prepare_input(ctx: Context, evaluator: Any, data: dict[str, Any], *, e
         stored, evaluated = await resolve_submission(ctx, evaluator_id, enterprise_id, data)
         return PreparedInput(stored=stored, evaluated=evaluated)
     if evaluator_id == CHECKLIST_SCORE and "checklist_id" in data:
-        return await resolve_checklist(ctx, data)
+        return await resolve_checklist(ctx, data, enterprise_id=enterprise_id)
     if wants_facts(evaluator):
         data = with_facts(data, await enterprise_facts(ctx, enterprise_id))
     return PreparedInput(stored=data, evaluated=data)
 
 
-async def resolve_checklist(ctx: Context, data: dict[str, Any]) -> PreparedInput:
-    """``checklist.score`` by reference: read the published version the answers were given on."""
+async def resolve_checklist(ctx: Context, data: dict[str, Any], *, enterprise_id: str) -> PreparedInput:
+    """``checklist.score`` by reference: read the published version the answers were given on.
+
+    An enterprise's own generated list (``owner_enterprise_id``) scores only that enterprise; for
+    any other it is answered as unpublished, so its existence is not revealed."""
     reference = decode_input(ChecklistReference, data)  # EvaluationInputError names the field
     try:
         row = await get_version(ctx, reference.checklist_id, reference.checklist_version)
+        if row.owner_enterprise_id is not None and row.owner_enterprise_id != enterprise_id:
+            raise NotFound("checklist version not found")
     except NotFound as exc:
         raise InvalidInput(
             f"checklist {reference.checklist_id} version {reference.checklist_version} is not published",

@@ -211,3 +211,16 @@ async def test_nobody_else_publishes_under_register_ids_and_the_register_under_n
         await publish_version(api.direct, stolen, actor=SYSTEM, source="register", owner_enterprise_id=other)
     row_content = from_canonical(msgspec.json.encode((await content(api, admin, team, "1.0.0"))["checklist"]))
     assert content_hash(row_content) == (await content(api, admin, team, "1.0.0"))["content_hash"]
+
+
+async def test_an_owned_list_scores_only_its_own_enterprise(api: Api, admin, firm):
+    """checklist.score by reference: another enterprise's generated list is answered as unpublished."""
+    await add_point(api, admin, firm["id"], polishing())
+    listed = (await generate(api, admin, firm["id"]))["published"][0]
+    other = await api.enterprise(admin, name="另一家抛光厂")
+    body = {"checklist_id": listed["checklist_id"], "checklist_version": listed["version"], "answers": {}}
+    theirs = await api.client.post("/api/v1/evaluations", json={"enterprise_id": other["id"], "evaluator": "checklist.score", "input": body}, headers=admin)
+    assert theirs.status_code == 400, theirs.text
+    assert (theirs.json()["code"], theirs.json()["field"]) == ("unknown_checklist_version", "input.checklist_version")
+    own = await api.client.post("/api/v1/evaluations", json={"enterprise_id": firm["id"], "evaluator": "checklist.score", "input": body}, headers=admin)
+    assert own.status_code != 400 or own.json().get("code") != "unknown_checklist_version", own.text

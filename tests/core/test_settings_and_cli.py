@@ -59,10 +59,12 @@ def test_demo_command_creates_a_county_and_one_user_per_role(cli_env):
     result = cli_env.invoke(cli, ["demo", "--enterprises", "30"])
     assert result.exit_code == 0, result.output
     assert "30 new enterprises" in result.output
+    assert "3 new risk registers" in result.output  # the first 工贸 enterprises, graded by the plugins' evaluators
     for role in ["admin", "department_admin", "inspector", "evaluator", "enterprise_user", "viewer"]:
         assert f"role {role}" in result.output
     second = cli_env.invoke(cli, ["demo", "--enterprises", "30"])
     assert "0 new enterprises" in second.output and "existing users kept" in second.output
+    assert "0 new risk registers" in second.output
 
 
 async def test_postgresql_pool_size_comes_from_the_settings(tmp_path):
