@@ -11,6 +11,8 @@
 set -euo pipefail
 
 HTMX_VERSION="${1:-2.0.11}"
+# The field app's QR decoder (安全码 scanning, web/app/js/logic/safety-code.js): jsQR, Apache-2.0.
+JSQR_VERSION="${JSQR_VERSION:-1.4.0}"
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
 vendor="$here/web/console/static/vendor"
@@ -31,3 +33,14 @@ sed -i '/^\/\/# sourceMappingURL=/d' "$vendor/htmx.min.js"
 
 printf 'htmx.org %s\n' "$HTMX_VERSION" > "$vendor/VERSIONS.txt"
 echo "vendored htmx.org $HTMX_VERSION into $vendor"
+
+app_vendor="$here/web/app/vendor"
+npm pack --silent "jsqr@$JSQR_VERSION" >/dev/null
+mkdir jsqr
+tar -xzf "jsqr-$JSQR_VERSION.tgz" -C jsqr
+mkdir -p "$app_vendor"
+cp jsqr/package/dist/jsQR.js "$app_vendor/jsQR.js"
+cp jsqr/package/LICENSE "$app_vendor/jsQR.LICENSE"
+sed -i '/^\/\/# sourceMappingURL=/d' "$app_vendor/jsQR.js"
+printf 'jsqr %s\n' "$JSQR_VERSION" > "$app_vendor/VERSIONS.txt"
+echo "vendored jsqr $JSQR_VERSION into $app_vendor"

@@ -11,7 +11,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlalchemy import case
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.access.permissions import require
@@ -139,6 +140,21 @@ def _public_point(point: RiskPoint) -> PublicPoint:
     )
 
 
+async def _severe_points(session: AsyncSession, enterprise_id: str, limit: int) -> list[RiskPoint]:
+    """The enterprise's most severe active points (red first, then by code), read by the database:
+    a register of 500 points is not loaded to show twelve."""
+    order = case(*((col(RiskPoint.risk_level) == level, rank) for rank, level in enumerate(LEVEL_ORDER)), else_=len(LEVEL_ORDER))
+    query = select(RiskPoint).where(col(RiskPoint.enterprise_id) == enterprise_id, col(RiskPoint.active).is_(True))
+    return list((await session.exec(query.order_by(order, col(RiskPoint.code)).limit(limit))).all())
+
+
+async def _counts_and_contacts(session: AsyncSession, enterprise_id: str) -> tuple[dict[str, int], list[str]]:
+    active = (col(RiskPoint.enterprise_id) == enterprise_id, col(RiskPoint.active).is_(True))
+    counted = dict((await session.exec(select(RiskPoint.risk_level, func.count()).where(*active).group_by(RiskPoint.risk_level))).all())
+    contacts = (await session.exec(select(RiskPoint.emergency_contact).where(*active, col(RiskPoint.emergency_contact) != "").distinct().order_by(col(RiskPoint.emergency_contact)))).all()
+    return {level: counted.get(level, 0) for level in LEVEL_ORDER}, list(contacts)
+
+
 async def public_view(ctx: Context, token: str, now: datetime) -> PublicView | None:
     """The public page of a token; None for an unknown or renewed one (the page answers 404)."""
     async with ctx.db.read() as session:
@@ -149,23 +165,19 @@ async def public_view(ctx: Context, token: str, now: datetime) -> PublicView | N
         if enterprise is None or not enterprise.active:
             return None
         region = await session.get(Region, enterprise.region_code)
-        query = select(RiskPoint).where(col(RiskPoint.enterprise_id) == enterprise.id, col(RiskPoint.active).is_(True))
-        points = list((await session.exec(query)).all())
-        if code.subject == "enterprise":
-            facts = await enterprise_facts(session, enterprise.id, now)
-    by_level = {level: sum(1 for p in points if p.risk_level == level) for level in LEVEL_ORDER}
-    contacts = list(dict.fromkeys(p.emergency_contact for p in points if p.emergency_contact))
-    if code.subject == "risk_point":
-        point = next((p for p in points if p.id == code.subject_id), None)
-        if point is None:
-            return None
-        return PublicView(
-            subject="risk_point", enterprise_name=enterprise.name, region=region.name if region else "", colour=COLOURS[point.risk_level],
-            colour_label=LEVEL_LABELS[point.risk_level], reasons=[], by_level=by_level, points=[_public_point(point)],
-            emergency_contacts=[point.emergency_contact] if point.emergency_contact else contacts,
-        )
+        by_level, contacts = await _counts_and_contacts(session, enterprise.id)
+        if code.subject == "risk_point":
+            point = await session.get(RiskPoint, code.subject_id)
+            if point is None or not point.active:
+                return None
+            return PublicView(
+                subject="risk_point", enterprise_name=enterprise.name, region=region.name if region else "", colour=COLOURS[point.risk_level],
+                colour_label=LEVEL_LABELS[point.risk_level], reasons=[], by_level=by_level, points=[_public_point(point)],
+                emergency_contacts=[point.emergency_contact] if point.emergency_contact else contacts,
+            )
+        facts = await enterprise_facts(session, enterprise.id, now)
+        severe = await _severe_points(session, enterprise.id, MAIN_RISKS)
     result = code_colour(facts, load_rule(ctx.settings.safety_code_rule))
-    severe = sorted(points, key=lambda p: (LEVEL_ORDER.index(p.risk_level), p.code))[:MAIN_RISKS]
     return PublicView(
         subject="enterprise", enterprise_name=enterprise.name, region=region.name if region else "", colour=result.colour,
         colour_label=result.label, reasons=result.reasons, by_level=by_level, points=[_public_point(p) for p in severe], emergency_contacts=contacts,

@@ -2,7 +2,7 @@
 // the app opens without a network. A new version (this file changed) is installed beside the old
 // one and waits; the page lets it take over at the next online start. API requests never come
 // here: they go straight to the network (static routing where the browser has it).
-const VERSION = '1.1.0';
+const VERSION = '1.2.0';
 const CACHE = `anjian-app-${VERSION}`;
 const ASSETS = [
   './',
@@ -31,6 +31,10 @@ const ASSETS = [
   'js/logic/checklist.js',
   'js/logic/hazard-steps.js',
   'js/logic/search.js',
+  'js/logic/safety-code.js',
+  'vendor/jsQR.js',
+  'vendor/jsQR.LICENSE',
+  'vendor/VERSIONS.txt',
   'js/media/sha256.js',
   'js/media/photos.js',
   'js/ui/dom.js',
@@ -43,6 +47,7 @@ const ASSETS = [
   'js/screens/tasks.js',
   'js/screens/enterprises.js',
   'js/screens/enterprise.js',
+  'js/screens/scan.js',
   'js/screens/inspections.js',
   'js/screens/inspection.js',
   'js/screens/inspection-view.js',

@@ -7,6 +7,7 @@ import './screens/login.js';
 import './screens/tasks.js';
 import './screens/enterprises.js';
 import './screens/enterprise.js';
+import './screens/scan.js';
 import './screens/inspections.js';
 import './screens/inspection.js';
 import './screens/hazards.js';

@@ -20,6 +20,7 @@ const SCREENS = {
   tasks: ['aj-tasks', 'tasks'],
   enterprises: ['aj-enterprises', 'enterprises'],
   enterprise: ['aj-enterprise', 'enterprises'],
+  scan: ['aj-scan', 'enterprises'],
   inspections: ['aj-inspections', 'inspections'],
   inspect: ['aj-inspection', 'inspections'],
   hazards: ['aj-hazards', 'hazards'],

@@ -12,7 +12,7 @@ class EnterprisesScreen extends Screen {
 
   connectedCallback() {
     this.innerHTML = String(html`
-      <h1>企业（一企一档）</h1>
+      <h1>企业（一企一档） <a class="button scan-link" href="#/scan" data-scan-link>扫安全码</a></h1>
       <input type="search" class="search" data-query aria-label="搜索企业" placeholder="按企业名称、统一社会信用代码或地址搜索" value="${lastQuery}" autocomplete="off">
       <p class="muted small" data-count></p>
       <ul class="cards" data-results></ul>`);
