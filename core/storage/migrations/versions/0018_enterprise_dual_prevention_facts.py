@@ -27,14 +27,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Added columns only: SQLite's batch mode runs plain ALTER TABLE … ADD COLUMN, no table copy.
-    with op.batch_alter_table("enterprise", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("production_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
-        batch_op.add_column(sa.Column("sectors", sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
-        batch_op.add_column(sa.Column("safety_office", sa.Boolean(), nullable=True))
-        batch_op.add_column(sa.Column("safety_staff_full_time", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("safety_staff_part_time", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("liaison_user_id", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True))
+    # Added columns only, each a plain ALTER TABLE … ADD COLUMN on both databases: batch mode
+    # copied the whole table on SQLite (slow on a large file) and wrote its constraints back in
+    # an order that changed from run to run (tests/contract saw it).
+    op.add_column("enterprise", sa.Column("production_kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
+    op.add_column("enterprise", sa.Column("sectors", sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
+    op.add_column("enterprise", sa.Column("safety_office", sa.Boolean(), nullable=True))
+    op.add_column("enterprise", sa.Column("safety_staff_full_time", sa.Integer(), nullable=True))
+    op.add_column("enterprise", sa.Column("safety_staff_part_time", sa.Integer(), nullable=True))
+    op.add_column("enterprise", sa.Column("liaison_user_id", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True))
     op.create_index("ix_enterprise_liaison_user_id", "enterprise", ["liaison_user_id"])
 
 
