@@ -14,8 +14,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 import msgspec
-from sqlalchemy import func
+from sqlalchemy import func, literal_column
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.access.permissions import require
 from core.access.scope import Principal
@@ -63,6 +64,27 @@ def _ordering(order: Order) -> list[Any]:
     return [col(Hazard.received_at).desc(), col(Hazard.id)]
 
 
+_ROWID = literal_column("hazard.rowid")
+
+
+async def _page_by_rowid(session: AsyncSession, principal: Principal, conditions: list[Any], order: Order, page: int, page_size: int) -> list[Hazard]:
+    """SQLite: find the page's rows from the hazard indexes alone, then read only those rows.
+
+    An open list spans three statuses, so SQLite sorts every match; asking for the rowid (in every
+    index) sorts index entries instead of whole rows — a department's overdue list at 1M hazards
+    went from 290 to 130 ms (bench/console.py). Ties are broken by rowid here, by id on PostgreSQL:
+    both stable from page to page."""
+    ordering = [*_ordering(order)[:-1], _ROWID]
+    rowids = list((await session.exec(
+        hazards_in_scope(principal, _ROWID).where(*conditions).order_by(*ordering).offset((page - 1) * page_size).limit(page_size)
+    )).all())
+    if not rowids:
+        return []
+    rows = (await session.exec(select(Hazard, _ROWID).where(_ROWID.in_(rowids)))).all()
+    by_rowid = {rowid: hazard for hazard, rowid in rows}
+    return [by_rowid[rowid] for rowid in rowids if rowid in by_rowid]
+
+
 async def count_hazards(ctx: Context, principal: Principal, filters: HazardFilter, *, open_only: bool = False) -> int:
     """How many hazards in the caller's scope match (what the API's list counts as ``total``)."""
     require(principal.role, "hazard.read")
@@ -82,9 +104,12 @@ async def hazard_rows(
     conditions = _conditions(filters, open_only, now)
     async with ctx.db.read() as session:
         total = int((await session.exec(hazards_in_scope(principal, func.count()).where(*conditions))).one())
-        hazards = (await session.exec(
-            hazards_in_scope(principal).where(*conditions).order_by(*_ordering(order)).offset((page - 1) * page_size).limit(page_size)
-        )).all()
+        if ctx.db.is_sqlite:
+            hazards = await _page_by_rowid(session, principal, conditions, order, page, page_size)
+        else:
+            hazards = list((await session.exec(
+                hazards_in_scope(principal).where(*conditions).order_by(*_ordering(order)).offset((page - 1) * page_size).limit(page_size)
+            )).all())
         wanted = sorted({hazard.enterprise_id for hazard in hazards})
         names = dict((await session.exec(select(Enterprise.id, Enterprise.name).where(col(Enterprise.id).in_(wanted)))).all()) if wanted else {}
     items = [HazardRow(hazard=hazard_out(hazard, now), enterprise_name=names.get(hazard.enterprise_id, "")) for hazard in hazards]
