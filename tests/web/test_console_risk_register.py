@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from PIL import Image, ImageDraw
 from tests.conftest import PASSWORD
 from tests.web.conftest import PHONE, TABLET, new_context
 from tests.web.console import conftest as console_fixtures
-from tests.web.console.conftest import SHOTS, ConsoleServer
+from tests.web.console.conftest import ConsoleServer, ConsoleShots
 from tests.web.console.test_console_browser import _errors, _sign_in
 
 # the console's browser fixtures (tests/web/console/conftest.py): a server on a copy of the seeded database
@@ -33,22 +32,10 @@ FORBIDDEN = "Failed to load resource: the server responded with a status of 403 
 NOT_FOUND = "Failed to load resource: the server responded with a status of 404 (Not Found)"
 
 
-class Shots:
+class Shots(ConsoleShots):
     """Screenshots at 1280×800 and 412×915: ``NN-name-tablet.png``, ``NN-name-phone.png``."""
 
-    def __init__(self, name: str) -> None:
-        self.directory = SHOTS / name
-        shutil.rmtree(self.directory, ignore_errors=True)
-        self.directory.mkdir(parents=True)
-        self.count = 0
-
-    def __call__(self, page: Any, name: str, *, full_page: bool = False) -> None:
-        self.count += 1
-        for label, viewport in (("tablet", TABLET), ("phone", PHONE)):
-            page.set_viewport_size(viewport)
-            page.wait_for_timeout(150)
-            page.screenshot(path=str(self.directory / f"{self.count:02d}-{name}-{label}.png"), full_page=full_page)
-        page.set_viewport_size(TABLET)
+    SIZES = (("tablet", TABLET), ("phone", PHONE))
 
 
 @pytest.fixture

@@ -174,7 +174,10 @@ def console_server(tmp_path, console_template) -> Iterator[ConsoleServer]:  # ty
 
 
 class ConsoleShots:
-    """Screenshots of one test at 1280×800 and 800×1280: ``NN-name-desktop.png``, ``NN-name-portrait.png``."""
+    """Screenshots of one test at 1280×800 and 800×1280: ``NN-name-desktop.png``, ``NN-name-portrait.png``
+    (a subclass names other ``SIZES``)."""
+
+    SIZES: tuple[tuple[str, dict[str, int]], ...] = (("desktop", DESKTOP), ("portrait", PORTRAIT))
 
     def __init__(self, name: str) -> None:
         self.directory = SHOTS / name
@@ -184,11 +187,11 @@ class ConsoleShots:
 
     def __call__(self, page: Any, name: str, *, full_page: bool = False) -> None:
         self.count += 1
-        for label, viewport in (("desktop", DESKTOP), ("portrait", PORTRAIT)):
+        for label, viewport in self.SIZES:
             page.set_viewport_size(viewport)
             page.wait_for_timeout(120)
             page.screenshot(path=str(self.directory / f"{self.count:02d}-{name}-{label}.png"), full_page=full_page)
-        page.set_viewport_size(DESKTOP)
+        page.set_viewport_size(self.SIZES[0][1])
 
 
 @pytest.fixture
