@@ -19,6 +19,7 @@ import plugins.documents.tables  # noqa: F401  (registers the documents tables)
 import sync.tables  # noqa: F401  (registers the sync tables)
 from checklists import api as checklists_api
 from checklists.cli import checklist_cli
+from checklists.refresh_job import CHECK_LIST_REFRESH_JOB
 from core import cli as core_cli
 from core.access import api as access_api
 from core.access.secret import load_or_create_secret
@@ -85,6 +86,7 @@ from web.public_code import public_code_router
 __version__ = "0.1.0"
 
 add_job(UPLOAD_EXPIRY_JOB)  # sync's job; core's catalogue may not import sync
+add_job(CHECK_LIST_REFRESH_JOB)  # checklists' job: check lists follow their registers
 provide_submissions(stored_submission)  # checklist.score by submission_id; plugins may not import sync
 provide_inspections(inspection_facts)  # documents read inspections back through sync (one reader with GET /inspections/{id})
 provide_attachment_access(may_see)  # a signature put on a document must be an image its signer may see

@@ -224,3 +224,25 @@ async def test_an_owned_list_scores_only_its_own_enterprise(api: Api, admin, fir
     assert (theirs.json()["code"], theirs.json()["field"]) == ("unknown_checklist_version", "input.checklist_version")
     own = await api.client.post("/api/v1/evaluations", json={"enterprise_id": firm["id"], "evaluator": "checklist.score", "input": body}, headers=admin)
     assert own.status_code != 400 or own.json().get("code") != "unknown_checklist_version", own.text
+
+
+async def test_the_hourly_job_regenerates_only_registers_changed_since_their_last_generation(api: Api, admin, firm):
+    from checklists.refresh_job import refresh_check_lists, stale_registers
+
+    idle = await api.enterprise(admin, name="尚无管控措施的企业")
+    await add_point(api, admin, idle["id"], {**polishing(), "controls": []})
+    point = await add_point(api, admin, firm["id"], polishing())
+    assert await stale_registers(api.direct) == sorted([firm["id"], idle["id"]])
+    first = await refresh_check_lists(api.direct, api.direct.clock.now())
+    assert (first["registers"], first["lists_published"], first["without_controls"]) == (2, 3, 1)  # polishing's three level × frequency pairs
+    assert await stale_registers(api.direct) == [idle["id"]]  # a register without controls stays as it is
+    again = await refresh_check_lists(api.direct, api.direct.clock.now())
+    assert (again["lists_published"], again["lists_retired"]) == (0, 0)
+    api.ctx.clock.advance(seconds=60)
+    retired = await api.client.post(f"/api/v1/risk-points/{point['id']}/retire", json={"expected_version": 1, "reason": "抛光线拆除"}, headers=admin)
+    assert retired.status_code == 200, retired.text
+    assert firm["id"] in await stale_registers(api.direct)
+    after = await refresh_check_lists(api.direct, api.direct.clock.now())
+    assert (after["lists_published"], after["lists_retired"]) == (0, 3)
+    listed = (await api.client.get(f"/api/v1/enterprises/{firm['id']}/check-lists", headers=admin)).json()
+    assert listed == [] or all(item.get("retired_at") for item in listed)
