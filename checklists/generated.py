@@ -43,10 +43,10 @@ from checklists.tables import ChecklistVersion
 from checklists.validation import check_checklist
 from checklists.versions import REGISTER_ID_PREFIX, publish_version, retire_generated, version_key
 from core.access.permissions import require
-from core.access.scope import Principal
+from core.access.scope import Principal, enterprise_in_scope
 from core.context import Context
 from core.enterprises.records import Enterprise
-from core.errors import InvalidInput, not_found
+from core.errors import InvalidInput
 from core.risk_register.frequencies import frequency_of
 from core.risk_register.grading import COLOUR_LABELS, LEVEL_LABELS
 from core.risk_register.records import RiskPoint
@@ -175,9 +175,7 @@ def _summary(checklist: Checklist, level: str, frequency: str, change: str) -> G
 
 async def _read(ctx: Context, principal: Principal, enterprise_id: str) -> tuple[Enterprise, list[RiskPoint], list[ChecklistVersion]]:
     async with ctx.db.read() as session:
-        enterprise = await session.get(Enterprise, enterprise_id)
-        if enterprise is None or not principal.sees_enterprise(enterprise):
-            raise not_found("enterprise", "企业")
+        enterprise = await enterprise_in_scope(session, principal, enterprise_id)
         points = await points_of(session, enterprise_id)
         rows = list((await session.exec(select(ChecklistVersion).where(col(ChecklistVersion.owner_enterprise_id) == enterprise_id))).all())
     return enterprise, points, rows

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, literal
 from sqlmodel import col, select
 
 from core.enterprises.records import Enterprise, EnterpriseIndustry
+from core.errors import not_found
 from core.regions.codes import in_subtree, subtree_prefix
 from core.storage.audit_log import Actor
 
@@ -88,6 +89,14 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
         if self.industries:
             conditions.append(col(Enterprise.id).in_(industry_subquery(self.industries, inline=True)))
         return conditions
+
+
+async def enterprise_in_scope(session: Any, principal: Principal, enterprise_id: str) -> Enterprise:
+    """The enterprise if the caller may see it; the one 404 for absent and out of scope alike."""
+    enterprise = await session.get(Enterprise, enterprise_id)
+    if enterprise is None or not principal.sees_enterprise(enterprise):
+        raise not_found("enterprise", "企业")
+    return enterprise
 
 
 def industry_subquery(industries: Iterable[str], *, inline: bool = False) -> Any:

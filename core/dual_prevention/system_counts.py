@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.hazards.records import OPEN_STATUSES, Hazard
 from core.risk_register.records import RiskPoint
-from core.risk_register.summary import REQUIRED_CONTROL_LEVEL
+from core.risk_register.summary import lacks_level_control
 from core.self_checks.records import SelfCheckList, SelfCheckRecord, SelfCheckTask
 
 YEAR = timedelta(days=365)
@@ -43,7 +43,7 @@ async def system_counts(session: AsyncSession, enterprise_id: str, now: datetime
     return {
         "no_register": 0 if points else 1,
         "points_without_controls": sum(1 for p in points if not p.controls),
-        "points_missing_level_control": sum(1 for p in points if p.controls and not any(c["level"] == REQUIRED_CONTROL_LEVEL[p.risk_level] for c in p.controls)),
+        "points_missing_level_control": sum(1 for p in points if lacks_level_control(p)),
         "no_four_colour_map": 0 if any(p.plan_x is not None or p.plan_area for p in points) else 1,
         "no_check_lists": 0 if lists else 1,
         "controls_without_check_item": stale,

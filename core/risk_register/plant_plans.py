@@ -16,10 +16,9 @@ import msgspec
 from PIL import Image, UnidentifiedImageError
 
 from core.access.permissions import require
-from core.access.scope import Principal
+from core.access.scope import Principal, enterprise_in_scope
 from core.context import Context
-from core.enterprises.records import Enterprise
-from core.errors import InvalidInput, not_found
+from core.errors import InvalidInput
 from core.risk_register.plant_plan import PlantPlan
 from core.storage.attachment_files import attachment_path
 from core.storage.audit_log import append_audit, snapshot
@@ -72,9 +71,7 @@ async def upload_plan(ctx: Context, principal: Principal, enterprise_id: str, da
     content_type, width, height = _checked(data)
     digest = hashlib.sha256(data).hexdigest()
     async with ctx.db.read() as session:
-        enterprise = await session.get(Enterprise, enterprise_id)
-    if enterprise is None or not principal.sees_enterprise(enterprise):
-        raise not_found("enterprise", "企业")
+        await enterprise_in_scope(session, principal, enterprise_id)
     _store(ctx.settings.data_dir, digest, data)
     now = ctx.clock.now()
     async with ctx.db.write() as session:
@@ -95,9 +92,7 @@ async def current_plan(ctx: Context, principal: Principal, enterprise_id: str) -
     """The enterprise's plan and its file (None: no plan yet); 404 out of scope."""
     require(principal.role, "risk_register.read")
     async with ctx.db.read() as session:
-        enterprise = await session.get(Enterprise, enterprise_id)
-        if enterprise is None or not principal.sees_enterprise(enterprise):
-            raise not_found("enterprise", "企业")
+        await enterprise_in_scope(session, principal, enterprise_id)
         plan = await session.get(PlantPlan, enterprise_id)
     if plan is None:
         return None

@@ -14,7 +14,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.access.permissions import require
-from core.access.scope import Principal
+from core.access.scope import Principal, enterprise_in_scope
 from core.context import Context
 from core.enterprises.records import Enterprise
 from core.errors import Conflict, InvalidInput, not_found
@@ -34,13 +34,6 @@ from core.risk_register.wire import (
     RiskPointUpdate,
 )
 from core.storage.audit_log import append_audit, snapshot
-
-
-async def _enterprise_in_scope(session: AsyncSession, principal: Principal, enterprise_id: str) -> Enterprise:
-    enterprise = await session.get(Enterprise, enterprise_id)
-    if enterprise is None or not principal.sees_enterprise(enterprise):
-        raise not_found("enterprise", "企业")
-    return enterprise
 
 
 async def _point_in_scope(session: AsyncSession, principal: Principal, point_id: str) -> tuple[RiskPoint, Enterprise]:
@@ -140,7 +133,7 @@ async def create_point(ctx: Context, principal: Principal, assessor: RiskAssesso
     require(principal.role, "risk_register.write")
     content = _content(data, assessor, None)
     async with ctx.db.write() as session:
-        await _enterprise_in_scope(session, principal, enterprise_id)
+        await enterprise_in_scope(session, principal, enterprise_id)
         code = data.code or await _next_code(session, enterprise_id)
         if data.code and (await session.exec(select(RiskPoint.id).where(col(RiskPoint.enterprise_id) == enterprise_id, col(RiskPoint.code) == code))).first():
             raise Conflict(f"risk point code {code} is already used by this enterprise", f"风险点编号 {code} 已被使用", field="code")
@@ -218,7 +211,7 @@ async def get_register(ctx: Context, principal: Principal, enterprise_id: str, *
     """The enterprise's register: its points and the 四色 summary of the active ones."""
     require(principal.role, "risk_register.read")
     async with ctx.db.read() as session:
-        enterprise = await _enterprise_in_scope(session, principal, enterprise_id)
+        enterprise = await enterprise_in_scope(session, principal, enterprise_id)
         points = await points_of(session, enterprise_id, include_retired=include_retired)
     return RegisterOut(
         enterprise_id=enterprise.id, enterprise_name=enterprise.name,
@@ -239,7 +232,7 @@ async def register_history(ctx: Context, principal: Principal, enterprise_id: st
     """The latest changes to the enterprise's register, newest first."""
     require(principal.role, "risk_register.read")
     async with ctx.db.read() as session:
-        await _enterprise_in_scope(session, principal, enterprise_id)
+        await enterprise_in_scope(session, principal, enterprise_id)
         query = select(RiskPointRevision).where(col(RiskPointRevision.enterprise_id) == enterprise_id)
         rows = (await session.exec(query.order_by(col(RiskPointRevision.at).desc(), col(RiskPointRevision.version).desc()).limit(limit))).all()
     return [revision_out(r) for r in rows]
@@ -285,5 +278,5 @@ async def register_points(ctx: Context, principal: Principal, enterprise_id: str
     """The enterprise and its active points as stored (for printables); 404 out of scope."""
     require(principal.role, "risk_register.read")
     async with ctx.db.read() as session:
-        enterprise = await _enterprise_in_scope(session, principal, enterprise_id)
+        enterprise = await enterprise_in_scope(session, principal, enterprise_id)
         return enterprise, await points_of(session, enterprise_id)

@@ -18,12 +18,18 @@ from core.risk_register.wire import RegisterSummary
 REQUIRED_CONTROL_LEVEL = {"major": "company", "high": "workshop", "moderate": "team", "low": "post"}
 
 
+def lacks_level_control(point: RiskPoint) -> bool:
+    """A point with controls, none of them at the level its colour requires."""
+    required = REQUIRED_CONTROL_LEVEL[point.risk_level]
+    return bool(point.controls) and not any(c["level"] == required for c in point.controls)
+
+
 def point_gaps(point: RiskPoint) -> list[str]:
     """What one point lacks, in words."""
     if not point.controls:
         return [f"{point.code} {point.name}：未制定管控措施"]
-    required = REQUIRED_CONTROL_LEVEL[point.risk_level]
-    if not any(c["level"] == required for c in point.controls):
+    if lacks_level_control(point):
+        required = REQUIRED_CONTROL_LEVEL[point.risk_level]
         return [f"{point.code} {point.name}（{LEVEL_LABELS[point.risk_level]}）：缺少{CONTROL_LEVEL_LABELS[required]}管控措施"]
     return []
 

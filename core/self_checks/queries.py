@@ -13,10 +13,10 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from core.access.permissions import require
-from core.access.scope import Principal
+from core.access.scope import Principal, enterprise_in_scope
 from core.context import Context
 from core.enterprises.records import Enterprise
-from core.errors import InvalidInput, not_found
+from core.errors import InvalidInput
 from core.hazards.deadlines import overdue_condition
 from core.hazards.records import OPEN_STATUSES, Hazard
 from core.local_time import local_date, month_bounds, start_of_day
@@ -83,9 +83,7 @@ async def summary(ctx: Context, principal: Principal, enterprise_id: str, month:
     now = ctx.clock.now()
     label, start, end = _month(month, now)
     async with ctx.db.read() as session:
-        enterprise = await session.get(Enterprise, enterprise_id)
-        if enterprise is None or not principal.sees_enterprise(enterprise):
-            raise not_found("enterprise", "企业")
+        enterprise = await enterprise_in_scope(session, principal, enterprise_id)
         tasks = (await session.exec(select(SelfCheckTask).where(
             col(SelfCheckTask.enterprise_id) == enterprise_id, col(SelfCheckTask.starts_at) >= start, col(SelfCheckTask.starts_at) < end,
         ).order_by(col(SelfCheckTask.checklist_id)))).all()
